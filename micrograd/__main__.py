@@ -1,0 +1,4 @@
+"""python -m micrograd: see micrograd/cli.py."""
+from .cli import main
+
+raise SystemExit(main())
