@@ -1,0 +1,82 @@
+"""Losses: one number C that says how wrong the network is, built from Values so C.backward() works.
+
+Both conventions of the lectures are here: Nielsen's C = ½Σ(a − y)² (so ∂C/∂a = a − y) and
+3Blue1Brown's C0 = Σ(a − y)² (so ∂C0/∂a = 2(a − y)).
+"""
+import operator
+
+from micrograd.engine import Value
+
+__all__ = ['quadratic_cost', 'squared_error', 'hinge_loss', 'cross_entropy', 'mean']
+
+
+def quadratic_cost(a, y):
+    """C = ½ Σⱼ (aⱼ − yⱼ)²   (Nielsen; the matrix-form seed's E = ½‖x_L − t‖²);  ∂C/∂aⱼ = aⱼ − yⱼ"""
+    return 0.5 * _sum_of_squares(a, y, 'quadratic_cost')
+
+
+def squared_error(a, y):
+    """C0 = Σⱼ (aⱼ − yⱼ)²   (3Blue1Brown);  ∂C0/∂aⱼ = 2(aⱼ − yⱼ)"""
+    return _sum_of_squares(a, y, 'squared_error')
+
+
+def hinge_loss(scores, ys):
+    """L = (1/n) Σᵢ max(0, 1 − yᵢ·scoreᵢ),  labels yᵢ = ±1   (micrograd's moons demo)."""
+    scores, ys = _pair(scores, ys, 'hinge_loss', 'scores', 'labels')
+    losses = [(1 + -yi * si).relu() for yi, si in zip(ys, scores)]     # the demo's exact floats
+    return _total(losses) * (1.0 / len(losses))
+
+
+def cross_entropy(logits, target):
+    """L = −ln softmax(s)_t = ln Σᵢ e^(sᵢ − m) − (s_t − m),  m = max sᵢ (a constant, for stability)."""
+    s = _as_list(logits)
+    if not s:
+        raise ValueError("cross_entropy: no logits")
+    try:
+        t = operator.index(target)
+    except TypeError:
+        t = -1
+    if not 0 <= t < len(s):
+        raise ValueError(f"cross_entropy: the target must be a class index 0…{len(s) - 1}, "
+                         f"not {target!r}")
+    m = max(si.data if isinstance(si, Value) else si for si in s)
+    shifted = [si - m for si in s]                      # e^(s−m) ≤ 1: exp never overflows
+    total = _total([v.exp() if isinstance(v, Value) else Value(v).exp() for v in shifted])
+    return total.log() - shifted[t]
+
+
+def mean(values):
+    """(1/n) Σᵢ vᵢ  — e.g. a mini-batch's loss, so that backward averages the gradient over it."""
+    values = _as_list(values)
+    if not values:
+        raise ValueError("mean: no values to average")
+    return _total(values) * (1.0 / len(values))
+
+
+# --- helpers ---------------------------------------------------------------------------------
+
+def _as_list(x):
+    return [x] if isinstance(x, Value) or not hasattr(x, '__iter__') else list(x)
+
+
+def _pair(a, y, name, what_a, what_y):
+    a, y = _as_list(a), _as_list(y)
+    if len(a) != len(y):
+        raise ValueError(f"{name}: {len(a)} {what_a} but {len(y)} {what_y}; "
+                         f"they must pair up one to one")
+    if not a:
+        raise ValueError(f"{name}: no {what_a} to compare")
+    return a, y
+
+
+def _sum_of_squares(a, y, name):
+    a, y = _pair(a, y, name, 'activations', 'targets')
+    return _total([(aj - yj) ** 2 for aj, yj in zip(a, y)])
+
+
+def _total(terms):
+    """t₁ + t₂ + … without the extra constant 0 node that Python's sum() starts from."""
+    total = terms[0]
+    for t in terms[1:]:
+        total = total + t
+    return total if isinstance(total, Value) else Value(total)

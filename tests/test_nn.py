@@ -1,0 +1,392 @@
+"""nn: micrograd compatibility, activations, seeded init, from_weights, forward_trace, losses,
+optimisers, training."""
+import json
+import math
+import os
+import random
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import nn
+from micrograd import Value, gradcheck
+
+
+# --- micrograd 0.1.0 compatibility: the same script, run against both packages ----------------
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def _micrograd_010():
+    """The directory holding micrograd 0.1.0's package, or None (the test is then skipped)."""
+    for d in (os.environ.get('MICROGRAD_010'), '/tmp/mg010', REPO / 'bench' / '.micrograd-0.1.0'):
+        if d and (Path(d) / 'micrograd' / 'nn.py').is_file():
+            return Path(d)
+    return None
+
+
+# A script written for micrograd (its demo's loss and update), printing its numbers as JSON.
+DEMO = """
+import json, random, sys
+random.seed(1337)
+model = MLP(2, [16, 16, 1])
+X = [[0.5, -1.2], [1.5, 0.3], [-0.7, 0.8], [0.0, 2.0]]
+ys = [1, -1, 1, -1]
+params = model.parameters()
+before = [p.data for p in params]
+scores = [model(list(map(Value, x))) for x in X]
+losses = [(1 + -yi * si).relu() for yi, si in zip(ys, scores)]
+data_loss = sum(losses) * (1.0 / len(losses))
+reg_loss = 1e-4 * sum((p * p for p in params))
+total = data_loss + reg_loss
+model.zero_grad()
+total.backward()
+grads = [p.grad for p in params]
+for p in params:
+    p.data -= 0.1 * p.grad
+after = [model([x0, x1]).data for x0, x1 in X]
+print(json.dumps(dict(repr=repr(model), repr_neuron=repr(Neuron(3)), repr_lin=repr(Neuron(3, nonlin=False)),
+                      origin=sys.modules[Value.__module__].__file__, weights=before, scores=[s.data for s in scores],
+                      loss=total.data, grads=grads, after=after)))
+"""
+
+
+def _run_demo(prelude, pythonpath, cwd):
+    env = dict(os.environ, PYTHONPATH=str(pythonpath))
+    done = subprocess.run([sys.executable, '-c', prelude + DEMO], capture_output=True, text=True,
+                          cwd=cwd, env=env, timeout=120)
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout)
+
+
+def test_same_numbers_as_micrograd_0_1_0(tmp_path):
+    mg = _micrograd_010()
+    if mg is None:
+        pytest.skip("micrograd 0.1.0 not found (set MICROGRAD_010 to the directory holding it)")
+    theirs = _run_demo("from micrograd.engine import Value\nfrom micrograd.nn import MLP, Neuron\n",
+                       mg, tmp_path)
+    ours = _run_demo("from micrograd import Value\nfrom nn import MLP, Neuron\n", REPO, tmp_path)
+    assert theirs['origin'].startswith(str(mg)), f"micrograd 0.1.0 was not loaded: {theirs['origin']}"
+    assert not ours['origin'].startswith(str(mg)), f"ours was not loaded: {ours['origin']}"
+    for key in ('repr', 'repr_neuron', 'repr_lin'):
+        assert ours[key] == theirs[key]
+    assert ours['weights'] == theirs['weights'], "initial weights differ"
+    assert ours['scores'] == theirs['scores'], "forward pass differs"
+    assert ours['loss'] == theirs['loss']
+    for i, (g_ours, g_theirs) in enumerate(zip(ours['grads'], theirs['grads'])):
+        # Paths may be summed in another order: allow a few ulps.
+        assert math.isclose(g_ours, g_theirs, rel_tol=1e-12, abs_tol=1e-15), \
+            f"parameter {i}: our grad {g_ours!r}, micrograd's {g_theirs!r}"
+    for i, (s_ours, s_theirs) in enumerate(zip(ours['after'], theirs['after'])):
+        assert math.isclose(s_ours, s_theirs, rel_tol=1e-12, abs_tol=1e-15), \
+            f"after one step, example {i}: ours {s_ours!r}, micrograd's {s_theirs!r}"
+
+
+def test_micrograd_init_order_in_process():
+    """Weights are random.uniform(-1, 1), neuron by neuron, layer by layer; biases 0."""
+    random.seed(1337)
+    model = nn.MLP(2, [3, 1])
+    random.seed(1337)
+    expected = []
+    for nin, nout in ((2, 3), (3, 1)):
+        for _ in range(nout):
+            expected += [random.uniform(-1, 1) for _ in range(nin)] + [0.0]
+    assert [p.data for p in model.parameters()] == expected
+
+
+# --- structure, labels, activations ------------------------------------------------------------
+
+def test_reprs_and_shapes():
+    model = nn.MLP(3, [4, 2], rng=0)
+    assert repr(model) == ("MLP of [Layer of [ReLUNeuron(3), ReLUNeuron(3), ReLUNeuron(3), "
+                           "ReLUNeuron(3)], Layer of [LinearNeuron(4), LinearNeuron(4)]]")
+    assert len(model.parameters()) == 4 * 4 + 2 * 5
+    assert isinstance(model([1, 2, 3]), list) and len(model([1, 2, 3])) == 2
+    assert isinstance(nn.MLP(3, [4, 1], rng=0)([1, 2, 3]), Value)
+    assert repr(nn.Neuron(2, act='tanh', rng=0)) == "TanhNeuron(2)"
+    assert repr(nn.Layer(2, 2, act='sigmoid', rng=0)) == "Layer of [SigmoidNeuron(2), SigmoidNeuron(2)]"
+
+
+def test_labels_follow_the_lectures():
+    model = nn.MLP(2, [3, 1], rng=1)
+    labels = [p.label for p in model.parameters()]
+    assert labels[:3] == ['w[1][1][1]', 'w[1][1][2]', 'b[1][1]']
+    assert labels[-4:] == ['w[2][1][1]', 'w[2][1][2]', 'w[2][1][3]', 'b[2][1]']
+    out, layers = model.forward_trace([0.5, -1.0])
+    assert [x.label for x in layers[0].x] == ['x[1]', 'x[2]']
+    assert [z.label for z in layers[0].z] == ['z[1][1]', 'z[1][2]', 'z[1][3]']
+    assert [a.label for a in layers[0].a] == ['a[1][1]', 'a[1][2]', 'a[1][3]']
+    assert out.label == 'z[2][1]' and layers[1].a == layers[1].z     # linear: z is the output
+    assert layers[1].x == layers[0].a                                 # layer 2 reads layer 1's a
+    lone = nn.Neuron(2, rng=0)
+    assert [p.label for p in lone.parameters()] == ['w[1][1][1]', 'w[1][1][2]', 'b[1][1]']
+    assert lone([1.0, 2.0]).label == 'a[1][1]'
+
+
+def test_numbers_are_wrapped_once_per_layer_call():
+    layer = nn.Layer(2, 3, rng=0)
+    t = layer.trace([1.0, 2.0])
+    for z in t.z:                       # every neuron reads the same two x leaves
+        assert z.parents[2] is t.x[0] and z.parents[3] is t.x[1]
+
+
+@pytest.mark.parametrize('act, f', [
+    ('relu', lambda z: max(0.0, z)),
+    ('tanh', math.tanh),
+    ('sigmoid', lambda z: 1 / (1 + math.exp(-z))),
+    ('linear', lambda z: z),
+])
+def test_activation_choices(act, f):
+    n = nn.Neuron(3, act=act, rng=7)
+    x = [0.3, -0.8, 0.5]
+    z = sum(wi.data * xi for wi, xi in zip(n.w, x)) + n.b.data
+    got = n(x).data
+    assert math.isclose(got, f(z), rel_tol=1e-12, abs_tol=1e-15), f"{act}({z}): {got} vs {f(z)}"
+    assert gradcheck(lambda *ws: nn.Neuron.from_weights(ws[:3], ws[3], act=act)(x),
+                     [w.data for w in n.w] + [0.2])
+
+
+def test_act_keyword_and_out_act():
+    model = nn.MLP(2, [3, 2], act='tanh', out_act='sigmoid', rng=3)
+    assert repr(model) == ("MLP of [Layer of [TanhNeuron(2), TanhNeuron(2), TanhNeuron(2)], "
+                           "Layer of [SigmoidNeuron(3), SigmoidNeuron(3)]]")
+    assert repr(nn.Neuron(2, nonlin=False, rng=0)) == "LinearNeuron(2)"
+    with pytest.raises(ValueError, match="unknown activation 'softmax'"):
+        nn.Neuron(2, act='softmax')
+
+
+def test_seeded_init_is_reproducible_and_leaves_global_random_alone():
+    random.seed(42)
+    state = random.getstate()
+    a = [p.data for p in nn.MLP(3, [4, 4, 1], rng=5).parameters()]
+    b = [p.data for p in nn.MLP(3, [4, 4, 1], rng=random.Random(5)).parameters()]
+    assert a == b
+    assert random.getstate() == state, "a seeded MLP must not draw from the global generator"
+    assert a != [p.data for p in nn.MLP(3, [4, 4, 1], rng=6).parameters()]
+    with pytest.raises(TypeError, match="rng must be"):
+        nn.MLP(2, [1], rng='seed')
+
+
+def test_input_length_mismatch_is_explained():
+    with pytest.raises(ValueError, match="neuron 1 of layer 1 has 2 weights but got 3 inputs"):
+        nn.MLP(2, [1], rng=0)([1, 2, 3])
+
+
+def test_one_neuron_hidden_layer_feeds_the_next():
+    model = nn.MLP(2, [1, 2], rng=0)        # micrograd would fail here: a Value is not a list
+    out = model([1.0, -1.0])
+    assert len(out) == 2
+
+
+def test_zero_grad():
+    model = nn.MLP(2, [2, 1], rng=0)
+    model([1.0, 2.0]).backward()
+    assert any(p.grad != 0 for p in model.parameters())
+    model.zero_grad()
+    assert all(p.grad == 0.0 and type(p.grad) is float for p in model.parameters())
+
+
+# --- from_weights and forward_trace -------------------------------------------------------------
+
+def test_from_weights_matches_hand_computation():
+    W1, b1 = [[1, -2], [-1, 1]], [1, 0]
+    W2, b2 = [[2, -1]], [0.5]
+    net = nn.MLP.from_weights([W1, W2], [b1, b2], act='sigmoid', out_act='linear')
+    s = lambda z: 1 / (1 + math.exp(-z))
+    a1 = [s(1 * 1 + -2 * -1 + 1), s(-1 * 1 + 1 * -1 + 0)]
+    expected = 0.5 + 2 * a1[0] - a1[1]
+    assert math.isclose(net([1, -1]).data, expected, rel_tol=1e-12)
+    assert [p.data for p in net.parameters()] == [1, -2, 1, -1, 1, 0, 2, -1, 0.5]
+    assert repr(net) == "MLP of [Layer of [SigmoidNeuron(2), SigmoidNeuron(2)], Layer of [LinearNeuron(2)]]"
+
+
+def test_from_weights_without_biases_has_no_bias_parameters():
+    net = nn.MLP.from_weights([[[0.5, -0.5], [1.0, 2.0]], [[1.0, -1.0]]])
+    assert len(net.parameters()) == 6
+    assert all(p.label.startswith('w[') for p in net.parameters())
+    out = net([2.0, 1.0])
+    s = lambda z: 1 / (1 + math.exp(-z))
+    assert math.isclose(out.data, s(s(0.5) - s(4.0)), rel_tol=1e-12)
+    out.backward()
+    assert all(p.grad != 0 for p in net.parameters())
+
+
+def test_from_weights_shape_errors():
+    with pytest.raises(ValueError, match="layer 2's rows have 3 weights but layer 1 has 2 neurons"):
+        nn.MLP.from_weights([[[1, 2], [3, 4]], [[1, 2, 3]]])
+    with pytest.raises(ValueError, match="2 weight matrices but 1 bias vectors"):
+        nn.MLP.from_weights([[[1]], [[1]]], [[0]])
+    with pytest.raises(ValueError, match="2 rows of weights but 3 biases"):
+        nn.MLP.from_weights([[[1], [2]]], [[0, 0, 0]])
+
+
+def test_from_weights_accepts_values_so_gradcheck_can_drive_it():
+    x = [0.4, -0.9]
+
+    def C(w11, w12, w21, w22, v1, v2, b):
+        net = nn.MLP.from_weights([[[w11, w12], [w21, w22]], [[v1, v2]]], [[0.1, -0.1], [b]],
+                                  act='tanh', out_act='sigmoid')
+        return nn.quadratic_cost(net(x), 0.25)
+    assert gradcheck(C, [0.3, -0.2, 0.8, 0.5, 1.1, -0.7, 0.05])
+
+
+def test_forward_trace_delta_is_z_grad():
+    W = [[[0.2, -0.4], [0.7, 0.1], [-0.3, 0.6]], [[0.5, -0.6, 0.9]]]
+    b = [[0.1, 0.0, -0.2], [0.3]]
+    net = nn.MLP.from_weights(W, b, act='sigmoid')
+    out, layers = net.forward_trace([1.0, 0.5])
+    assert out is layers[-1].a[0] and len(layers) == 2
+    C = nn.quadratic_cost(out, 1.0)
+    C.backward()
+    # BP1 and BP2 by hand
+    a2 = out.data
+    delta2 = (a2 - 1.0) * a2 * (1 - a2)
+    assert math.isclose(layers[1].z[0].grad, delta2, rel_tol=1e-12)
+    for j, (z, a) in enumerate(zip(layers[0].z, layers[0].a)):
+        expected = W[1][0][j] * delta2 * a.data * (1 - a.data)
+        assert math.isclose(z.grad, expected, rel_tol=1e-12), f"δ[1][{j + 1}]: {z.grad} vs {expected}"
+        assert math.isclose(net.layers[0].neurons[j].b.grad, expected, rel_tol=1e-12)   # BP3
+
+
+# --- losses -----------------------------------------------------------------------------------
+
+def test_quadratic_cost_and_squared_error():
+    a = [Value(0.8), Value(0.1)]
+    C = nn.quadratic_cost(a, [1.0, 0.0])
+    assert math.isclose(C.data, 0.5 * (0.2 ** 2 + 0.1 ** 2), rel_tol=1e-12)
+    C.backward()
+    assert [round(v.grad, 12) for v in a] == [-0.2, 0.1]          # ∂C/∂a = a − y
+    b = Value(0.8)
+    C0 = nn.squared_error(b, 1.0)                                  # a lone Value and a number
+    C0.backward()
+    assert math.isclose(C0.data, 0.04, rel_tol=1e-12) and math.isclose(b.grad, -0.4, rel_tol=1e-12)
+    with pytest.raises(ValueError, match="quadratic_cost: 2 activations but 3 targets"):
+        nn.quadratic_cost(a, [1, 2, 3])
+    with pytest.raises(ValueError, match="squared_error: 1 activations but 2 targets"):
+        nn.squared_error(b, [1, 2])
+
+
+def test_hinge_loss_matches_micrograd_demo():
+    scores = [Value(0.5), Value(-2.0), Value(1.5)]
+    ys = [1, -1, -1]
+    L = nn.hinge_loss(scores, ys)
+    expected = (max(0, 1 - 0.5) + max(0, 1 - 2.0) + max(0, 1 + 1.5)) / 3
+    assert math.isclose(L.data, expected, rel_tol=1e-12)
+    L.backward()
+    assert [s.grad for s in scores] == [-1 / 3, 0.0, 1 / 3]
+    with pytest.raises(ValueError, match="hinge_loss: 3 scores but 2 labels"):
+        nn.hinge_loss(scores, [1, 1])
+
+
+def test_cross_entropy_is_stable_and_correct():
+    logits = [Value(2.0), Value(1.0), Value(-1.0)]
+    L = nn.cross_entropy(logits, 0)
+    e = [math.exp(2.0), math.exp(1.0), math.exp(-1.0)]
+    p = [ei / sum(e) for ei in e]
+    assert math.isclose(L.data, -math.log(p[0]), rel_tol=1e-12)
+    L.backward()
+    for i, (s, pi) in enumerate(zip(logits, p)):              # ∂L/∂sᵢ = pᵢ − [i = t]
+        assert math.isclose(s.grad, pi - (i == 0), rel_tol=1e-12), f"logit {i}: {s.grad} vs {pi - (i == 0)}"
+    big = nn.cross_entropy([Value(1000.0), Value(0.0)], 1)     # e^1000 would overflow
+    assert math.isclose(big.data, 1000.0, rel_tol=1e-12)
+    assert gradcheck(lambda a, b, c: nn.cross_entropy([a, b, c], 2), [0.3, -1.2, 2.0])
+    with pytest.raises(ValueError, match="class index 0…2, not 3"):
+        nn.cross_entropy(logits, 3)
+
+
+def test_mean():
+    v = [Value(1.0), Value(2.0), Value(6.0)]
+    m = nn.mean(v)
+    m.backward()
+    assert m.data == 3.0 and all(math.isclose(x.grad, 1 / 3) for x in v)
+
+
+# --- optimisers -------------------------------------------------------------------------------
+
+def test_sgd_update_formula():
+    p = Value(1.0)
+    opt = nn.SGD([p], lr=0.1)
+    p.grad = 2.0
+    opt.step()
+    assert math.isclose(p.data, 1.0 - 0.1 * 2.0, rel_tol=1e-15)
+    opt.zero_grad()
+    assert p.grad == 0.0
+
+
+def test_sgd_momentum_formula():
+    p = Value(1.0)
+    opt = nn.SGD([p], lr=0.1, momentum=0.9)
+    p.grad = 2.0
+    opt.step()                          # v = −0.2, w = 0.8
+    p.grad = 1.0
+    opt.step()                          # v = 0.9·(−0.2) − 0.1 = −0.28, w = 0.52
+    assert math.isclose(p.data, 0.52, rel_tol=1e-12), p.data
+
+
+def test_adam_update_formula():
+    p = Value(1.0)
+    opt = nn.Adam([p], lr=0.01, betas=(0.9, 0.999), eps=1e-8)
+    p.grad = 2.0
+    opt.step()                          # m̂ = g, v̂ = g²: the first step is lr·g/(|g| + ε)
+    assert math.isclose(p.data, 1.0 - 0.01 * 2.0 / (2.0 + 1e-8), rel_tol=1e-12)
+    p.grad = -1.0
+    opt.step()
+    m = 0.9 * (0.1 * 2.0) + 0.1 * -1.0
+    v = 0.999 * (0.001 * 4.0) + 0.001 * 1.0
+    expected = 1.0 - 0.01 * 2.0 / (2.0 + 1e-8) - 0.01 * (m / (1 - 0.81)) / (math.sqrt(v / (1 - 0.999 ** 2)) + 1e-8)
+    assert math.isclose(p.data, expected, rel_tol=1e-12), (p.data, expected)
+
+
+def test_optimiser_errors():
+    with pytest.raises(ValueError, match="learning rate must be positive"):
+        nn.SGD([Value(1.0)], lr=0)
+    with pytest.raises(ValueError, match="no parameters"):
+        nn.Adam([])
+
+
+def test_minibatches():
+    data = list(range(10))
+    batches = nn.minibatches(data, 4, rng=0)
+    assert [len(b) for b in batches] == [4, 4, 2]
+    assert sorted(x for b in batches for x in b) == data
+    assert batches == nn.minibatches(data, 4, rng=random.Random(0))
+    assert data == list(range(10)), "the caller's list must not be shuffled"
+
+
+# --- training ---------------------------------------------------------------------------------
+
+@pytest.mark.parametrize('make_opt', [lambda ps: nn.SGD(ps, lr=0.1, momentum=0.5),
+                                      lambda ps: nn.Adam(ps, lr=0.05)], ids=['sgd', 'adam'])
+def test_training_reduces_the_loss(make_opt):
+    X = [[2.0, 3.0, -1.0], [3.0, -1.0, 0.5], [0.5, 1.0, 1.0], [1.0, 1.0, -1.0]]
+    ys = [1.0, -1.0, -1.0, 1.0]
+    model = nn.MLP(3, [4, 4, 1], act='tanh', rng=1)
+    opt = make_opt(model.parameters())
+
+    def loss():
+        return nn.mean([nn.squared_error(model(x), y) for x, y in zip(X, ys)])
+    first = loss().data
+    for _ in range(60):
+        L = loss()
+        opt.zero_grad()
+        L.backward()
+        opt.step()
+    last = loss().data
+    assert last < 0.1 * first, f"loss went from {first} to {last}"
+
+
+def test_minibatch_gradient_is_the_average():
+    model = nn.MLP(2, [3, 1], act='tanh', rng=2)
+    batch = [([0.5, 1.0], 1.0), ([-1.0, 0.3], -1.0)]
+    per_example = []
+    for x, y in batch:
+        model.zero_grad()
+        nn.squared_error(model(x), y).backward()
+        per_example.append([p.grad for p in model.parameters()])
+    model.zero_grad()
+    nn.mean([nn.squared_error(model(x), y) for x, y in batch]).backward()
+    for i, p in enumerate(model.parameters()):
+        expected = (per_example[0][i] + per_example[1][i]) / 2
+        assert math.isclose(p.grad, expected, rel_tol=1e-12, abs_tol=1e-15), (p.label, p.grad, expected)
