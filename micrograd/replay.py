@@ -1,0 +1,395 @@
+"""Compile a graph: write its forward and backward pass out once as plain Python, then replay it.
+
+    forward:   v = op(parents)                            every node, in topological order
+    backward:  dL_dv = Σ over the nodes u that use v of ∂u/∂v · dL_du     in reverse order
+
+`compile(root, inputs)` reads the graph once and returns a function of new input numbers that runs
+those lines with plain floats (no Values).  Each sum adds its terms in the order backward() adds
+them (parent.grad += local * grad), so the numbers are the engine's to the last bit.
+
+Like tracing in JAX or PyTorch, a replay repeats the operations that were recorded: it is valid
+while the graph's shape does not depend on the data.  ReLU's kink is fine (the graph is the same on
+both sides of it); a Python `if` on a value, or a loop whose length comes from the data, is not —
+compile again for inputs that would take another path.
+
+    f = compile(o, [x1, x2])            # every other leaf (w1, w2, b) is read from .data per call
+    r = f(2.0, 0.0)                     # r.value = o;  r.grads = [∂o/∂x1, ∂o/∂x2]
+    r.param_grads                       # [∂o/∂w1, ∂o/∂w2, ∂o/∂b]
+    print(f.source)                     # the same lines, readable, and runnable on their own
+"""
+import builtins
+import keyword
+import math
+import re
+
+from .engine import (Value, Op, PRIMITIVES, Add, Mul, Pow, PowValue, Exp, Log, Tanh, Sigmoid,
+                     Relu, Sin, Cos, WeightedSum, topological_order, _real)
+
+__all__ = ['compile', 'Compiled', 'Result']
+
+_TERMS_PER_LINE = 100       # long sums go on several lines: Python's compiler recurses per term
+
+
+def compile(root, inputs=(), params=None):
+    """A Compiled replay of root's graph: f(*numbers for inputs) → Result(value, grads, param_grads).
+
+    `params` (default: every other leaf) are read from their .data at each call; any other leaf
+    is a constant.  Valid while the graph's shape does not depend on the data (see the module).
+    """
+    return Compiled(root, inputs, params)
+
+
+class Compiled:
+    """root's graph written out as straight-line Python; call it with one number per input.
+
+    `inputs` and `params` are leaf Values (params are read from .data at each call), `constants`
+    the other leaves' recorded numbers, `unused` the inputs and params not in the graph (∂ = 0).
+    """
+
+    def __init__(self, root, inputs=(), params=None):
+        if not isinstance(root, Value):
+            raise TypeError(f"compile: the root must be a Value, not {type(root).__name__}")
+        self.root = root
+        self.order = topological_order(root)
+        in_graph = set(self.order)
+        self.inputs = _leaves(inputs, 'inputs', ())
+        if params is None:
+            taken = set(self.inputs)
+            params = [v for v in self.order if not v._prev and v not in taken]
+        self.params = _leaves(params, 'params', self.inputs)
+        classes = _op_classes()
+        self.ops = {v: _op_of(v, classes) for v in self.order if v._prev}
+        fed = set(self.inputs + self.params)
+        self.constants = {v: v.data for v in self.order if not v._prev and v not in fed}
+        self.unused = [v for v in self.inputs + self.params if v not in in_graph]
+        self._replay = _define(*_write(self, readable=False), root)
+
+    def __call__(self, *values):
+        """Result(value, grads, param_grads) for these input numbers, exactly as backward() gives."""
+        if len(values) != len(self.inputs):
+            raise TypeError(f"this compiled graph takes {len(self.inputs)} input number(s) "
+                            f"({_names(self.inputs)}), got {len(values)}.  A compiled graph has a "
+                            f"fixed shape: for another number of inputs (another batch size), "
+                            f"build the graph again and compile it")
+        args = [_real(x, v.label or f"input {i}") for i, (x, v) in enumerate(zip(values, self.inputs))]
+        args += [p.data for p in self.params]
+        try:
+            value, grads, check = self._replay(*args)
+            if not check - check:               # everything finite: the engine would agree
+                return Result(self, value, grads)
+        except (ArithmeticError, ValueError, TypeError):
+            pass
+        return Result(self, *self._eager(args))  # the engine itself: its own error, or its numbers
+
+    def _eager(self, args):
+        """(value, grads): the recorded graph rebuilt from Values with these leaf numbers and run
+        by the engine — slow, but with the engine's own errors (used when a replay goes wrong)."""
+        new = {}
+        for leaf, x in zip(self.inputs + self.params, args):
+            new[leaf] = Value(x, label=leaf.label)
+        try:
+            for node in self.order:
+                if node in new:
+                    continue
+                if not node._prev:              # a constant, as recorded
+                    new[node] = Value(self.constants[node], label=node.label)
+                    continue
+                cls, const = self.ops[node]
+                new[node] = cls.apply(*[new[p] for p in node._prev], **const)
+                new[node].label = node.label
+            root = new[self.root]
+            root.backward()
+        except (ArithmeticError, ValueError, TypeError) as e:
+            of = f" of {self.root.label!r}" if self.root.label else ''
+            raise type(e)(f"{e}  [in a replay of the compiled graph{of}: it repeats the "
+                          f"operations recorded at compile time, whatever branch your code would "
+                          f"take for these inputs]") from None
+        return root.data, [new[v].grad for v in self.inputs + self.params]
+
+    @property
+    def source(self):
+        """The forward and backward pass as a readable, self-contained Python function."""
+        return _write(self, readable=True)[0]
+
+    def __repr__(self):
+        return (f"<compiled graph of {_names([self.root])}: {len(self.order)} nodes, "
+                f"inputs ({_names(self.inputs)}), {len(self.params)} params>")
+
+
+class Result:
+    """One replay: `value` = the root's number, `grads[i]` = ∂root/∂inputs[i],
+    `param_grads[j]` = ∂root/∂params[j]."""
+
+    __slots__ = ('value', 'grads', 'param_grads', 'compiled')
+
+    def __init__(self, compiled, value, grads):
+        n = len(compiled.inputs)
+        self.compiled = compiled
+        self.value = value
+        self.grads = list(grads[:n])
+        self.param_grads = list(grads[n:])
+
+    def grads_for(self, leaves):
+        """[∂root/∂v for v in leaves]: any inputs or params of the compiled graph."""
+        c = self.compiled
+        where = {v: g for v, g in zip(c.inputs + c.params, self.grads + self.param_grads)}
+        try:
+            return [where[v] for v in leaves]
+        except KeyError as e:
+            raise KeyError(f"grads_for: {_names([e.args[0]])} is not an input or a param of "
+                           f"this compiled graph") from None
+
+    def add_to_grads(self):
+        """p.grad += ∂root/∂p for every param: what root.backward() does to them."""
+        for p, g in zip(self.compiled.params, self.param_grads):
+            p.grad += g
+
+    def __repr__(self):
+        return f"Result(value={self.value!r}, grads={self.grads!r}, param_grads={self.param_grads!r})"
+
+
+# --- writing the code ------------------------------------------------------------------------
+
+def _write(c, readable):
+    """(text, helpers): the Python of `forward_backward(*inputs, *params) -> (value, grads, …)`.
+
+    readable: params as keywords with their current numbers, constants written in as numbers.
+    Otherwise (the replay): also the constants' gradients, and a sum that is finite iff nothing
+    overflowed.  helpers: the Op classes the code calls by name (ops without an inline rule).
+    """
+    names = _name_all(c.order + c.unused)
+    literal = {v: _literal(x) for v, x in c.constants.items()}
+    arg = lambda v: literal.get(v) or names[v]
+    grad = lambda v: 'dL_d' + names[v]
+    root, helpers = arg(c.root), {}
+    rules = {v: _rule(*c.ops[v], [arg(p) for p in v._prev], names[v], readable, helpers)
+             for v in c.order if v._prev}
+
+    lines = ['    # forward pass: every node from its parents, in topological order']
+    check = [root]                              # the values that might have overflowed
+    for node, rule in rules.items():
+        lines += _assign(names[node], rule.terms)
+        if rule.setup:
+            lines.append(f"    {rule.setup}")
+        if c.ops[node][0] not in _CANNOT_OVERFLOW:
+            check.append(names[node])
+    lines.append(f"    # backward pass, last node first: dL_dv = ∂{root}/∂v = Σ over the nodes u that "
+                 f"use v of ∂u/∂v · dL_du")
+    paths = {c.root: ['1.0']}                   # per node, its terms local · dL_du so far
+    for node in reversed(c.order):
+        if not (readable and node in literal):  # ∂L/∂(a constant): nobody asks
+            lines += _assign(grad(node), paths.pop(node))
+        for parent, local in zip(node._prev, rules[node].locals if node._prev else ()):
+            paths.setdefault(parent, []).append(grad(node) if local == '1' else
+                                                f"{local} * {grad(node)}")
+    for v in c.unused:
+        lines.append(f"    {grad(v)} = 0.0  # {names[v]} is not in the graph")
+    wanted = c.inputs + c.params
+    if readable:
+        lines.append(f"    return {root}, {_tuple(grad(v) for v in wanted)}")
+        signature = ', '.join(f"{names[v]}={float(v.data)!r}" if v in c.params else names[v]
+                              for v in wanted)
+        doc = f'    """{root} and (∂{root}/∂v for each argument v, in order)."""'
+        top = [f"# Written by micrograd.compile: the forward and backward pass of {root}, in "
+               f"plain Python.", "import math"]
+        top += [f"from {cls.__module__} import {name}" for cls, name in helpers.items()]
+        text = top + ['', '', f"def forward_backward({signature}):", doc] + lines
+    else:
+        # -0.0 + 0.0 is 0.0: a gradient the engine collects from 0.0 is never -0.0
+        lines += _assign('_check', check + [grad(v) for v in c.order if not v._prev])
+        lines.append(f"    return {root}, {_tuple(grad(v) + ' + 0.0' for v in wanted)}, _check")
+        text = [f"def forward_backward({', '.join(names[v] for v in wanted)}):"] + lines
+    return '\n'.join(text) + '\n', helpers
+
+
+class _Rule:
+    """One op written out: its output as a sum of terms, a line to run after it, its locals."""
+    __slots__ = ('terms', 'locals', 'setup')
+
+    def __init__(self, forward, locals, setup=''):
+        self.terms = forward if isinstance(forward, list) else [forward]
+        self.locals, self.setup = locals, setup
+
+
+def _rule(cls, const, p, o, readable, helpers):
+    """The engine's arithmetic for op `cls` with parents p and output o, as Python text.
+
+    A local of '1' means the gradient passes through unchanged (1.0 · g is g, bit for bit).
+    """
+    if cls is Add:
+        return _Rule([p[0], p[1]], ['1', '1'])
+    if cls is Mul:
+        return _Rule(f"{p[0]} * {p[1]}", [p[1], p[0]])
+    if cls is WeightedSum:                      # parents (w1..wn, a1..an, b): b + w1*a1 + …
+        n = len(p) // 2
+        w, a = p[:n], p[n:2 * n]
+        return _Rule([p[-1]] + [f"{wk} * {ak}" for wk, ak in zip(w, a)], a + w + ['1'])
+    if cls is Relu:
+        return _Rule(f"{p[0]} if {p[0]} > 0 else 0.0", [f"(1.0 if {p[0]} > 0 else 0.0)"])
+    if cls is Tanh:
+        return _Rule(f"math.tanh({p[0]})", [f"(1.0 - {o} * {o})"])
+    if cls is Sigmoid:                          # the engine's stable formula, on both sides of 0
+        return _Rule(f"1.0 / (1.0 + math.exp(-{p[0]})) if {p[0]} >= 0 else "
+                     f"math.exp({p[0]}) / (1.0 + math.exp({p[0]}))", [f"{o} * (1.0 - {o})"])
+    if cls is Exp:                              # math.exp raises just past the engine's limit
+        return _Rule(f"math.exp({p[0]})", [o])
+    if cls is Log:                              # math.log raises for a ≤ 0, as the engine does
+        return _Rule(f"math.log({p[0]})", [f"(1.0 / {p[0]})"])
+    if cls is Sin:
+        return _Rule(f"math.sin({p[0]})", [f"math.cos({p[0]})"])
+    if cls is Cos:
+        return _Rule(f"math.cos({p[0]})", [f"(-math.sin({p[0]}))"])
+    k = const.get('k')
+    if cls is Pow and (readable or k == int(k)):    # integer k: never complex; errors raise
+        if k == 0:
+            return _Rule(f"{p[0]} ** 0.0", ['0.0'])
+        return _Rule(f"{p[0]} ** {_literal(k)}", [f"{_literal(k)} * {p[0]} ** {_literal(k - 1)}"])
+    if cls is PowValue and readable:
+        return _Rule(f"{p[0]} ** {p[1]}", [f"{p[1]} * {p[0]} ** ({p[1]} - 1.0)",
+                                           f"({o} * math.log({p[0]}) if {p[0]} > 0 else 0.0)"])
+    # Any other op runs through its own forward and local_grads, with the engine's checks.
+    name = helpers.setdefault(cls, cls.__name__ if readable else f"_op{len(helpers)}")
+    consts = [f"{key}={_literal(x)}" for key, x in const.items()]
+    return _Rule(f"{name}.forward({', '.join(p + consts)})",
+                 [f"_d_{o}[{i}]" for i in range(len(p))],
+                 setup=f"_d_{o} = {name}.local_grads({', '.join(p + [o] + consts)})")
+
+
+_CANNOT_OVERFLOW = {Relu, Tanh, Sigmoid, Exp, Log, Sin, Cos}    # finite in: finite out, or raise
+
+
+def _assign(name, terms):
+    """`name = t1 + t2 + …`, on several lines when long (left to right, as one line would)."""
+    step = _TERMS_PER_LINE
+    lines = [f"    {name} = {' + '.join(terms[:step])}"]
+    for i in range(step, len(terms), step):
+        lines.append(f"    {name} = {name} + {' + '.join(terms[i:i + step])}")
+    return lines
+
+
+def _define(text, helpers, root):
+    """The function our generated `text` defines (never user text: every name is sanitised)."""
+    namespace = {'__builtins__': {}, 'math': math}
+    namespace.update({name: cls for cls, name in helpers.items()})
+    exec(builtins.compile(text, f"<compiled graph of {_names([root])}>", 'exec'), namespace)
+    return namespace['forward_backward']
+
+
+def _literal(x):
+    """A float as Python text that reads back exactly; negative numbers in parentheses."""
+    s = repr(float(x))
+    return f"({s})" if s.startswith('-') else s
+
+
+def _tuple(items):
+    items = list(items)
+    return f"({items[0]},)" if len(items) == 1 else f"({', '.join(items)})"
+
+
+# --- names -----------------------------------------------------------------------------------
+
+def _name_all(nodes):
+    """A distinct Python identifier per node: its label made an identifier (z[1][1] → z_1_1),
+    or v7 (its place in topological order) when it has none."""
+    names, used = {}, {'math', 'forward_backward'}
+    for i, v in enumerate(nodes):
+        base = _identifier(v.label) or f"v{i}"
+        name, n = base, 1
+        while name in used:
+            n += 1
+            name = f"{base}__{n}"
+        used.add(name)
+        names[v] = name
+    return names
+
+
+def _identifier(label):
+    name = re.sub(r'\W+', '_', str(label), flags=re.ASCII).strip('_')
+    if not name:
+        return ''
+    if name[0].isdigit() or name.startswith('dL_d'):   # dL_d… names the gradients
+        name = 'v_' + name
+    return name + '_' if keyword.iskeyword(name) else name
+
+
+def _names(values):
+    return ', '.join(repr(v.label) if v.label else f"Value({v.data!r})" for v in values)
+
+
+# --- reading the graph -----------------------------------------------------------------------
+
+def _leaves(values, what, taken):
+    """`values` as a tuple of distinct leaf Values, none of them in `taken`."""
+    if isinstance(values, Value):
+        values = [values]
+    values = tuple(values)
+    seen = set(taken)
+    for v in values:
+        if not isinstance(v, Value):
+            raise TypeError(f"compile: {what} must be Values (the leaves to feed), "
+                            f"not {type(v).__name__}")
+        if v._prev:
+            raise ValueError(f"compile: {what} must be leaves, but {_names([v])} is computed by "
+                             f"'{v._op}' from other nodes")
+        if v in seen:
+            raise ValueError(f"compile: {_names([v])} is listed twice among the inputs and params")
+        seen.add(v)
+    return values
+
+
+def _op_of(node, classes):
+    """(Op class, constants) of an interior node, found from its op symbol among `classes`."""
+    if node._local is None:
+        raise TypeError(f"compile: the {node._op or '?'} node {_names([node])} was built by hand "
+                        f"with children but has no local derivatives; define an Op subclass")
+    if node._op.startswith('**') and len(node._prev) == 1:
+        return Pow, {'k': _exponent(node)}
+    found = [cls for cls in classes if cls.symbol == node._op and cls is not Pow]
+    if len(found) > 1:                          # a subclass keeps its parent's symbol
+        found = [cls for cls in found if _reproduces(cls, node, {})]
+    if len(found) != 1:
+        raise TypeError(f"compile: cannot tell which Op made the '{node._op}' node "
+                        f"{_names([node])} ({len(found)} Op classes fit it)")
+    return found[0], {}
+
+
+def _reproduces(cls, node, const):
+    """Does cls (with these constants) give exactly this node's number and local derivatives?"""
+    xs = [p.data for p in node._prev]
+    try:
+        out = cls.forward(*xs, **const)
+        return out == node.data and tuple(cls.local_grads(*xs, out, **const)) == node._local
+    except (ArithmeticError, ValueError, TypeError):
+        return False
+
+
+def _op_classes():
+    """The engine's primitives, then every other subclass of Op (a user's own ops)."""
+    classes, stack = list(PRIMITIVES), [Op]
+    while stack:
+        for cls in stack.pop().__subclasses__():
+            stack.append(cls)
+            if cls not in classes:
+                classes.append(cls)
+    return classes
+
+
+def _exponent(node):
+    """k of a node a ** k.  Its name keeps k to 6 digits (`**0.333333`), so take the k near it
+    that reproduces the node's own number and local derivative exactly."""
+    shown = node._op[2:]
+    a, out, local = node._prev[0].data, node.data, node._local[0]
+    guesses = [float(shown)]
+    if a != 0 and out != 0:                     # local·a/out = k·aᵏ⁻¹·a/aᵏ = k, to a few ulps
+        k = local * a / out
+        for _ in range(8):
+            k = math.nextafter(k, -math.inf)
+        for _ in range(17):
+            guesses.append(k)
+            k = math.nextafter(k, math.inf)
+    for k in guesses:
+        if f"{k:g}" == shown and _reproduces(Pow, node, {'k': k}):
+            return k
+    raise ValueError(f"compile: cannot recover the exponent of the node '{node._op}' "
+                     f"{_names([node])} exactly (its parent's data changed since it was built?); "
+                     f"build the graph again and compile it")
