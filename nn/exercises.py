@@ -75,6 +75,8 @@ class Exercise:
     def check(self, answer, reveal=False):
         """✓ or ✗ with a targeted hint; `reveal=True` also shows the worked solution."""
         try:
+            if answer is Ellipsis:
+                raise _Bad("no answer yet: replace the ... with your answer")
             result = (self._judge or self._compare)(self._read(answer))
         except _Bad as e:
             result = Result(False, f"{e}; expected {self.expects}.")
