@@ -133,10 +133,12 @@ class Value:
                     raise OverflowError(node)
                 for parent, local in zip(node._prev, node._local):
                     parent._g += local * g      # the chain rule; += sums the paths
-        except (OverflowError, TypeError) as e:
-            for node in order:
-                node._g = 0.0
-            raise _backward_error(node, e) from None
+        except BaseException as e:              # even Ctrl-C: leave no half-done pass behind
+            for done in order:                  # not `node`: the error names the failing node
+                done._g = 0.0
+            if isinstance(e, (OverflowError, TypeError)):
+                raise _backward_error(node, e) from None
+            raise
         for node in order:
             node.grad += node._g
             node._g = 0.0
@@ -195,7 +197,8 @@ class Op:
             out = cls.forward(*xs, **const)
             local = cls.local_grads(*xs, out, **const)
         except OverflowError:
-            raise OverflowError(_op_message(cls, parents, const, "the result is too large for a float")) from None
+            what = "its local derivative" if 'out' in locals() else "the result"   # which overflowed
+            raise OverflowError(_op_message(cls, parents, const, f"{what} is too large for a float")) from None
         except (ArithmeticError, ValueError) as e:
             raise type(e)(_op_message(cls, parents, const, e)) from None
         check = sum(local, out)                 # inf or nan if anything is not finite

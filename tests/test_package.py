@@ -1,0 +1,42 @@
+"""The packages imported are this repository's, installed as 'backprop-classroom' — not the
+unrelated PyPI projects called 'micrograd' and 'nn'."""
+import importlib
+import importlib.metadata as metadata
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+DISTRIBUTION = 'backprop-classroom'
+
+
+@pytest.mark.parametrize('name', ['micrograd', 'nn'])
+def test_package_comes_from_this_repository(name):
+    module = importlib.import_module(name)
+    where = getattr(module, '__file__', None)
+    assert where is not None, f"{name} is a namespace package ({list(module.__path__)}), not {ROOT / name}"
+    path = Path(where).resolve()
+    assert path == ROOT / name / '__init__.py', f"`import {name}` found {path}, not this repository ({ROOT})"
+
+
+@pytest.fixture(scope='module')
+def owners_of():
+    return metadata.packages_distributions()    # scans every installed distribution: once
+
+
+@pytest.mark.parametrize('name', ['micrograd', 'nn'])
+def test_package_is_installed_as_backprop_classroom(name, owners_of):
+    owners = owners_of.get(name, [])
+    assert set(owners) == {DISTRIBUTION}, f"`{name}` is provided by {owners}, expected only {DISTRIBUTION}"
+
+
+@pytest.mark.parametrize('name', ['micrograd', 'nn'])
+def test_no_pypi_package_of_the_same_name_is_installed(name):
+    with pytest.raises(metadata.PackageNotFoundError):
+        metadata.distribution(name)
+
+
+def test_distribution_metadata():
+    dist = metadata.distribution(DISTRIBUTION)
+    assert dist.metadata['Name'] == DISTRIBUTION
+    assert {'micrograd', 'nn'} <= set(dist.read_text('top_level.txt').split())
