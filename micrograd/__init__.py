@@ -1,8 +1,23 @@
-"""micrograd: a scalar reverse-mode autodiff engine for learning and teaching backpropagation."""
+"""micrograd: a scalar reverse-mode autodiff engine for learning and teaching backpropagation.
+
+    engine.py   Value, the primitive Ops (forward beside local derivative), backward
+    check.py    gradcheck: the engine's gradients against finite differences
+    render.py   draw_dot / to_svg: the graph as a picture
+    trace.py    forward_steps / backward_steps: each chain-rule product, explained
+    player.py   step_through: the steps as a page you click through
+    expr.py     parse: "tanh(w*x + b)" -> a graph, without eval
+    replay.py   compile: a recorded graph replayed as straight-line Python
+"""
 from .engine import Value, Op, PRIMITIVES, topological_order, weighted_sum
 from .check import gradcheck, numerical_grad, GradcheckError
-from .replay import compile, Compiled
+from .render import draw_dot, to_svg, legend, render_svg, RendererNotFound, GraphTooLarge
 from .trace import backward_steps, forward_steps
 from .player import step_through
-from .render import draw_dot, to_svg, legend, render_svg, RendererNotFound, GraphTooLarge
 from .expr import parse, ParseError
+from .replay import compile, Compiled
+
+# `from micrograd import *` leaves out `compile`, so it never hides Python's built-in.
+__all__ = ['Value', 'Op', 'PRIMITIVES', 'topological_order', 'weighted_sum',
+           'gradcheck', 'numerical_grad', 'GradcheckError',
+           'draw_dot', 'to_svg', 'legend', 'render_svg', 'RendererNotFound', 'GraphTooLarge',
+           'backward_steps', 'forward_steps', 'step_through', 'parse', 'ParseError', 'Compiled']

@@ -10,6 +10,7 @@ Each primitive below is one small class: `forward` computes the output from the 
 and `local_grads` gives ∂out/∂x for each parent, with the equation in the docstring.  Composite
 operations (a − b, a / b, −a, …) are built from primitives and carry no derivative code.
 """
+import gc
 import math
 import numbers
 
@@ -19,7 +20,7 @@ __all__ = ['Value', 'Op', 'PRIMITIVES', 'topological_order', 'weighted_sum']
 class Value:
     """A scalar in a computation graph: its number `data`, its gradient `grad` = ∂root/∂self."""
 
-    __slots__ = ('data', 'grad', '_prev', '_op', 'label', '_local', '_g')
+    __slots__ = ('data', 'grad', '_prev', '_op', 'label', '_local', '_g', '_fn', '_const')
     __array_ufunc__ = None      # numpy defers to our reflected operators: np.float64(2) * v is a Value
 
     def __init__(self, data, _children=(), _op='', label=''):
@@ -31,6 +32,7 @@ class Value:
         # A node built by hand with children has no local derivatives: backward says so.
         self._local = None if self._prev else ()
         self._g = 0.0           # scratch for one backward pass; always 0.0 outside it
+        self._fn, self._const = None, _NO_CONST     # the Op (and its constants) that made it
 
     @property
     def parents(self):
@@ -60,7 +62,7 @@ class Value:
             return PowValue.apply(self, other)
         if not _is_real(other):
             return NotImplemented
-        return Pow.apply(self, k=_real(other, 'exponent'))
+        return Pow.apply(self, k=_real(other, what=f"**: the exponent of {_show(self)}"))
 
     def __rpow__(self, other):                  # 2 ** v
         other = _operand(other)
@@ -146,6 +148,18 @@ class Value:
 
 def topological_order(root):
     """Every node reachable from `root`, each after all of its parents; the same order every run."""
+    # The walk allocates a tuple per node; none can be part of a cycle, so the cyclic collector
+    # would only re-scan the whole graph again and again (3x slower on a deep chain): pause it.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return _depth_first(root)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _depth_first(root):
     order, seen = [], {root}
     emit, mark = order.append, seen.add
     stack = [(root, iter(root._prev))]          # depth-first, without recursion
@@ -195,13 +209,15 @@ class Op:
         xs = [p.data for p in parents]
         try:
             out = cls.forward(*xs, **const)
-            local = cls.local_grads(*xs, out, **const)
-        except OverflowError:
-            what = "its local derivative" if 'out' in locals() else "the result"   # which overflowed
-            raise OverflowError(_op_message(cls, parents, const, f"{what} is too large for a float")) from None
         except (ArithmeticError, ValueError) as e:
-            raise type(e)(_op_message(cls, parents, const, e)) from None
-        check = sum(local, out)                 # inf or nan if anything is not finite
+            raise _op_error(cls, parents, const, e, "the result") from None
+        try:
+            local = cls.local_grads(*xs, out, **const)
+            if type(local) is not tuple or len(local) != len(parents):
+                raise TypeError(_arity_message(local, parents))
+            check = sum(local, out)             # inf or nan if anything is not finite
+        except (ArithmeticError, ValueError, TypeError) as e:
+            raise _op_error(cls, parents, const, e, "its local derivative") from None
         if check - check:
             _check_finite(cls, parents, const, out, local)
         node = _new(Value)
@@ -212,6 +228,8 @@ class Op:
         node.label = ''
         node._local = local
         node._g = 0.0
+        node._fn = cls
+        node._const = const or _NO_CONST
         return node
 
     @classmethod
@@ -262,7 +280,7 @@ class Pow(Op):
 
     @classmethod
     def name(cls, k):
-        return f"**{k:g}"
+        return f"**{int(k)}" if k == int(k) else f"**{k!r}"     # exact: '**2', '**0.5'
 
 
 class PowValue(Op):
@@ -394,6 +412,7 @@ PRIMITIVES = (Add, Mul, Pow, PowValue, Exp, Log, Tanh, Sigmoid, Relu, Sin, Cos, 
 # --- helpers ---------------------------------------------------------------------------------
 
 _new = object.__new__
+_NO_CONST = {}                  # shared by every node whose op has no constants: never modified
 _ONE, _ZERO, _ONE_ONE = (1.0,), (0.0,), (1.0, 1.0)
 _EXP_MAX = math.log(1.7976931348623157e308)     # ln(largest float)
 
@@ -402,18 +421,19 @@ def _is_real(x):
     return isinstance(x, numbers.Real)
 
 
-def _real(x, label):
+def _real(x, label='', what='Value data'):
     """`x` as a finite float, or a TypeError/ValueError that names the type, value and label."""
     if type(x) is not float:
         if not _is_real(x):
-            raise TypeError(f"Value data must be a real number, not {type(x).__name__} "
+            raise TypeError(f"{what} must be a real number, not {type(x).__name__} "
                             f"({x!r:.60}){_node_name(label)}")
         try:
             x = float(x)
         except OverflowError:
-            raise OverflowError(f"Value data {x} is too large for a float{_node_name(label)}") from None
+            raise OverflowError(f"{what} {str(x)[:30]}… is too large for a float"
+                                f"{_node_name(label)}") from None
     if x - x:
-        raise ValueError(f"Value data must be a finite number, not {x}{_node_name(label)}")
+        raise ValueError(f"{what} must be a finite number, not {x}{_node_name(label)}")
     return x
 
 
@@ -427,6 +447,19 @@ def _operand(x, op=None):
     if op is None:
         return None
     raise TypeError(f"{op.symbol}: expected a Value or a real number, not {type(x).__name__}")
+
+
+def _arity_message(local, parents):
+    got = (f"{len(local)} derivative(s)" if type(local) is tuple else f"a {type(local).__name__}")
+    return (f"local_grads gave {got} for {len(parents)} input(s); return a tuple with one "
+            f"∂out/∂x per input, in order, e.g. (d,) for one input")
+
+
+def _op_error(op, parents, const, error, what):
+    """The same kind of error, saying which op, why, and at which values and labels."""
+    if isinstance(error, OverflowError):
+        return OverflowError(_op_message(op, parents, const, f"{what} is too large for a float"))
+    return type(error)(_op_message(op, parents, const, error))
 
 
 def _check_finite(op, parents, const, out, local):

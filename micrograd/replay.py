@@ -22,7 +22,7 @@ import keyword
 import math
 import re
 
-from .engine import (Value, Op, PRIMITIVES, Add, Mul, Pow, PowValue, Exp, Log, Tanh, Sigmoid,
+from .engine import (Value, Add, Mul, Pow, PowValue, Exp, Log, Tanh, Sigmoid,
                      Relu, Sin, Cos, WeightedSum, topological_order, _real)
 
 __all__ = ['compile', 'Compiled', 'Result']
@@ -57,8 +57,7 @@ class Compiled:
             taken = set(self.inputs)
             params = [v for v in self.order if not v._prev and v not in taken]
         self.params = _leaves(params, 'params', self.inputs)
-        classes = _op_classes()
-        self.ops = {v: _op_of(v, classes) for v in self.order if v._prev}
+        self.ops = {v: _op_of(v) for v in self.order if v._prev}
         fed = set(self.inputs + self.params)
         self.constants = {v: v.data for v in self.order if not v._prev and v not in fed}
         self.unused = [v for v in self.inputs + self.params if v not in in_graph]
@@ -337,59 +336,9 @@ def _leaves(values, what, taken):
     return values
 
 
-def _op_of(node, classes):
-    """(Op class, constants) of an interior node, found from its op symbol among `classes`."""
-    if node._local is None:
+def _op_of(node):
+    """(Op class, constants) of an interior node, as Op.apply recorded them."""
+    if node._fn is None:
         raise TypeError(f"compile: the {node._op or '?'} node {_names([node])} was built by hand "
                         f"with children but has no local derivatives; define an Op subclass")
-    if node._op.startswith('**') and len(node._prev) == 1:
-        return Pow, {'k': _exponent(node)}
-    found = [cls for cls in classes if cls.symbol == node._op and cls is not Pow]
-    if len(found) > 1:                          # a subclass keeps its parent's symbol
-        found = [cls for cls in found if _reproduces(cls, node, {})]
-    if len(found) != 1:
-        raise TypeError(f"compile: cannot tell which Op made the '{node._op}' node "
-                        f"{_names([node])} ({len(found)} Op classes fit it)")
-    return found[0], {}
-
-
-def _reproduces(cls, node, const):
-    """Does cls (with these constants) give exactly this node's number and local derivatives?"""
-    xs = [p.data for p in node._prev]
-    try:
-        out = cls.forward(*xs, **const)
-        return out == node.data and tuple(cls.local_grads(*xs, out, **const)) == node._local
-    except (ArithmeticError, ValueError, TypeError):
-        return False
-
-
-def _op_classes():
-    """The engine's primitives, then every other subclass of Op (a user's own ops)."""
-    classes, stack = list(PRIMITIVES), [Op]
-    while stack:
-        for cls in stack.pop().__subclasses__():
-            stack.append(cls)
-            if cls not in classes:
-                classes.append(cls)
-    return classes
-
-
-def _exponent(node):
-    """k of a node a ** k.  Its name keeps k to 6 digits (`**0.333333`), so take the k near it
-    that reproduces the node's own number and local derivative exactly."""
-    shown = node._op[2:]
-    a, out, local = node._prev[0].data, node.data, node._local[0]
-    guesses = [float(shown)]
-    if a != 0 and out != 0:                     # local·a/out = k·aᵏ⁻¹·a/aᵏ = k, to a few ulps
-        k = local * a / out
-        for _ in range(8):
-            k = math.nextafter(k, -math.inf)
-        for _ in range(17):
-            guesses.append(k)
-            k = math.nextafter(k, math.inf)
-    for k in guesses:
-        if f"{k:g}" == shown and _reproduces(Pow, node, {'k': k}):
-            return k
-    raise ValueError(f"compile: cannot recover the exponent of the node '{node._op}' "
-                     f"{_names([node])} exactly (its parent's data changed since it was built?); "
-                     f"build the graph again and compile it")
+    return node._fn, node._const

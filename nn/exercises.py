@@ -317,7 +317,7 @@ def _ex03_local_derivatives():
     x = Value(0.5, label='x')
     outs = (x.sigmoid(), x.exp(), x.log(), x ** 3)
     answer = tuple(v.local_grads()[0] for v in outs)
-    s, e = outs[0].data, outs[1].data
+    s = outs[0].data
     return Exercise(
         'ex03_local_derivatives', "Local derivatives of σ, exp, log and a power",
         "At x = 0.5, give the local derivative of each op with respect to x:\n"

@@ -486,7 +486,7 @@ def print_all(file=None):
     out("1. 3Blue1Brown — one neuron per layer, C0 = (a(3) − y)²   (REFERENCE §1)",
         f"  our numbers: w = {_nums(c.w)}, b = {_nums(c.b)}, a(0) = {c.a[0]:g}, y = {c.y:g}",
         f"  forward: z = {_nums(c.z)}, a = {_nums(c.a)}, C0 = {c.C0:.10f}",
-        f"  ∂C0/∂w(L) = ∂z(L)/∂w(L) · ∂a(L)/∂z(L) · ∂C0/∂a(L) = a(L−1) · σ'(z(L)) · 2(a(L) − y)",
+        "  ∂C0/∂w(L) = ∂z(L)/∂w(L) · ∂a(L)/∂z(L) · ∂C0/∂a(L) = a(L−1) · σ'(z(L)) · 2(a(L) − y)",
         f"            = {c.dz_dw:.10f} · {c.da_dz:.10f} · {c.dC0_da:.10f}"
         f" = {c.dz_dw * c.da_dz * c.dC0_da:.10f}   (L = {L})",
         _check_table(c.checks),
