@@ -220,7 +220,8 @@ def _add_train(commands):
         "examples:\n"
         "  python -m micrograd train moons --plot moons.png\n"
         "  python -m micrograd train digits --plot digits.png\n"
-        "  python -m micrograd train digits --loss quadratic --lr 3 --epochs 10 --train-size 500")
+        "  python -m micrograd train digits --loss quadratic --lr 3 --epochs 10 --train-size 500\n"
+        "  python -m micrograd train moons --compiled")
     p.add_argument('dataset', choices=('moons', 'digits'), metavar='DATASET',
                    help="moons or digits")
     p.add_argument('--hidden', type=_sizes, metavar='N,N,…',
@@ -253,6 +254,10 @@ def _add_train(commands):
     p.add_argument('--train-size', type=_positive(int), metavar='N',
                    help="digits only: train on the first N examples of the training split "
                         "(default: all 1348)")
+    p.add_argument('--compiled', action='store_true',
+                   help="record the loss graph once, replay it each step: same numbers, faster "
+                        "(not with the cross-entropy loss, the digits' default: add --loss "
+                        "quadratic)")
     p.set_defaults(run=run_train)
 
 
@@ -271,11 +276,16 @@ def run_train(args):
     if not moons and args.loss == 'hinge':
         raise CommandError("--loss hinge is for one ±1 score; the digits have 10 classes: use "
                            "cross-entropy or quadratic")
+    if args.compiled and not moons and (args.loss or train.DIGITS['loss']) == 'cross-entropy':
+        raise CommandError("--compiled cannot replay the cross-entropy loss (the digits' default): "
+                           "its target picks one logit by index and its shift m = max s is read "
+                           "from the data, so its graph changes from batch to batch; add --loss "
+                           "quadratic, or drop --compiled")
     if moons and args.n is not None and args.n < 2:
         raise CommandError("--n: the moons need at least 2 points")
     options = {k: v for k, v in vars(args).items()
                if v is not None and k in ('hidden', 'act', 'loss', 'epochs', 'batch_size', 'lr',
-                                          'seed', 'n', 'noise', 'train_size')}
+                                          'seed', 'n', 'noise', 'train_size', 'compiled')}
     if not moons:
         _require('sklearn', "the 8×8 digits come with scikit-learn")
     if args.plot:
@@ -292,7 +302,8 @@ def run_train(args):
     held_out = "fresh points" if moons else "held-out quarter"
     print(f"{args.dataset}: training accuracy {result.train_accuracy:.1%} ({result.n_train} examples), "
           f"held-out accuracy {result.test_accuracy:.1%} ({result.n_test} {held_out}); "
-          f"final loss {result.losses[-1]:.4g}; {len(result.losses)} steps in {seconds:.1f} s")
+          f"final loss {result.losses[-1]:.4g}; {len(result.losses)} steps in {seconds:.1f} s"
+          f"{' (compiled)' if args.compiled else ''}")
     if args.plot:
         _plot(result, args.dataset, args.plot)
         print(f"plot: {args.plot}")

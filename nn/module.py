@@ -70,7 +70,10 @@ class Neuron(Module):
 
     def forward(self, x):
         """(z, a) for input x: the weighted input and the activation (the same node if linear)."""
-        x = _inputs(x)
+        return self._forward(_inputs(x))
+
+    def _forward(self, x):
+        """forward() on inputs that are already a list of Values (a layer converts them once)."""
         if len(x) != len(self.w):
             raise ValueError(f"neuron {self.index} of layer {self.layer} has {len(self.w)} weights "
                              f"but got {len(x)} inputs")
@@ -131,7 +134,7 @@ class Layer(Module):
     def trace(self, x):
         """This layer's pass on x, as a LayerTrace; numbers in x become leaves x[k] once."""
         x = _inputs(x)
-        z, a = zip(*(n.forward(x) for n in self.neurons)) if self.neurons else ((), ())
+        z, a = zip(*(n._forward(x) for n in self.neurons)) if self.neurons else ((), ())
         return LayerTrace(x, list(z), list(a))
 
     def parameters(self):

@@ -6,17 +6,22 @@
 `fit` is that loop for any model and loss.  `train_moons` and `train_digits` are the two recipes
 of `python -m micrograd train moons|digits`: micrograd's moons demo, and a Nielsen-style sigmoid
 network on the 8×8 digits.
+
+With `compiled=True` the loss of a batch is built once per batch size and replayed
+(`micrograd.compile`): the same numbers to the last bit, without building a graph every step.
 """
 import random
 from dataclasses import dataclass
+
+from micrograd import Value, compile as compile_graph
 
 from . import data
 from .losses import cross_entropy, hinge_loss, mean, quadratic_cost
 from .module import MLP
 from .optim import SGD, minibatches
 
-__all__ = ['fit', 'predict', 'accuracy', 'Result', 'train_moons', 'train_digits',
-           'MOONS', 'DIGITS', 'LOSSES']
+__all__ = ['fit', 'compiled_step', 'predict', 'accuracy', 'Result', 'train_moons',
+           'train_digits', 'MOONS', 'DIGITS', 'LOSSES']
 
 # The recipes' defaults.  MOONS is micrograd's demo.ipynb: MLP(2, [16, 16, 1]), hinge loss + 1e-4
 # L2, 100 full-batch steps with η = 1.0 − 0.9·k/100, on 100 points with noise 0.1.
@@ -26,35 +31,85 @@ MOONS = dict(hidden=(16, 16), act='relu', loss='hinge', epochs=100, batch_size=N
 DIGITS = dict(hidden=(30,), act='sigmoid', loss='cross-entropy', epochs=30, batch_size=10, lr=0.5,
               l2=0.0, seed=1, train_size=None)
 LOSSES = ('hinge', 'quadratic', 'cross-entropy')
+CANNOT_COMPILE = ("the cross-entropy loss cannot be compiled: its target picks one logit by index "
+                  "and its shift m = max s is read from the data, so its graph changes from batch "
+                  "to batch; use the quadratic loss, or train without compiling")
 
 
 def fit(model, examples, loss, optimizer, epochs=1, batch_size=None, rng=None, schedule=None,
-        on_step=None):
-    """For each epoch, for each mini-batch: C = loss(model, batch); zero_grad; C.backward(); step.
+        on_step=None, compiled=False):
+    """For each epoch, for each mini-batch: zero_grad; C = loss(model, batch); C.backward(); step.
 
     `examples` are (x, y) pairs; batch_size=None is one full batch (not shuffled);
-    `schedule(k, steps)` sets the learning rate of step k; `on_step(k, steps, C)` after each step.
-    Returns the loss of every step.
+    `schedule(k, steps)` sets the learning rate of step k; `on_step(k, steps, C)` after each step;
+    `compiled=True` replays the loss recorded once per batch size (see `compiled_step`): the same
+    numbers, faster.  Returns the loss of every step.
     """
     examples = list(examples)
     full = batch_size is None or batch_size >= len(examples)
     per_epoch = 1 if full else -(-len(examples) // batch_size)
     steps = epochs * per_epoch
     rng = rng if isinstance(rng, random.Random) else random.Random(rng)
-    losses = []
+    losses, replays = [], {}            # replays: one per batch size (the last may be smaller)
     for _ in range(epochs):
         batches = [examples] if full else minibatches(examples, batch_size, rng)
         for batch in batches:
             if schedule is not None:
                 optimizer.lr = schedule(len(losses), steps)
-            C = loss(model, batch)
             optimizer.zero_grad()
-            C.backward()
+            if compiled:
+                if len(batch) not in replays:
+                    replays[len(batch)] = compiled_step(model, loss, batch)
+                C = replays[len(batch)](batch)
+            else:
+                C = loss(model, batch)
+                C.backward()
+                C = C.data
             optimizer.step()
-            losses.append(C.data)
+            losses.append(C)
             if on_step is not None:
-                on_step(len(losses), steps, C.data)
+                on_step(len(losses), steps, C)
     return losses
+
+
+def compiled_step(model, loss, batch):
+    """step(batch) → C: loss(model, batch) recorded once, replayed for batches of this shape,
+    adding ∂C/∂p into each p.grad as C.backward() does; x and y may feed only its arithmetic."""
+    xs = [_like(x, f"x[{i}]") for i, (x, _) in enumerate(batch, 1)]
+    ys = [_like(y, f"y[{i}]") for i, (_, y) in enumerate(batch, 1)]
+    inputs = _flat(xs) + _flat(ys)
+    try:
+        C = loss(model, list(zip(xs, ys)))
+    except (TypeError, ValueError) as e:
+        loss(model, batch)              # a mistake that is not about compiling raises as it is
+        raise ValueError(f"compiled_step: cannot record the loss with the batch's numbers as "
+                         f"Values ({e}); a loss that uses a label as a class index, as "
+                         f"cross-entropy does, changes its graph with the data: train without "
+                         f"compiling") from None
+    replay = compile_graph(C, inputs, params=model.parameters())
+    fed = set(inputs)
+    for v in replay.unused:             # read in Python (say, as an index), not computed with
+        if v in fed:
+            raise ValueError(f"compiled_step: the loss does not compute with {v.label}; a number "
+                             f"used in Python (a label used as an index, say) changes the graph "
+                             f"with the data: train without compiling")
+
+    def step(batch):
+        r = replay(*_flat([x for x, _ in batch]), *_flat([y for _, y in batch]))
+        r.add_to_grads()
+        return r.value
+    return step
+
+
+def _like(x, label):
+    """x (a number, or nested lists of numbers) as leaf Values labelled label[k]…"""
+    if isinstance(x, (list, tuple)):
+        return [_like(xk, f"{label}[{k}]") for k, xk in enumerate(x, 1)]
+    return Value(x, label=label)
+
+
+def _flat(x):
+    return [v for xk in x for v in _flat(xk)] if isinstance(x, (list, tuple)) else [x]
 
 
 def predict(out):
@@ -91,8 +146,8 @@ class Result:
 def batch_loss(name, l2=0.0, classes=None):
     """loss(model, batch) -> C: the mean of the per-example cost over the batch, + l2 · Σ w².
 
-    'hinge': max(0, 1 − y·score), y = ±1;  'quadratic': ½Σ(a − y)², y one-hot (or a ±1 score);
-    'cross-entropy': −ln softmax(s)_y.
+    'hinge': max(0, 1 − y·score), y = ±1;  'quadratic': ½Σ(a − y)², y one-hot (a class, one-hot
+    encoded if `classes`, or a ±1 score);  'cross-entropy': −ln softmax(s)_y.
     """
     if name not in LOSSES:
         raise ValueError(f"unknown loss {name!r}: choose one of {', '.join(LOSSES)}")
@@ -105,7 +160,8 @@ def batch_loss(name, l2=0.0, classes=None):
         elif name == 'cross-entropy':
             C = mean([cross_entropy(s, y) for s, y in zip(outs, ys)])
         elif classes:
-            C = mean([quadratic_cost(a, data.one_hot(y, classes)) for a, y in zip(outs, ys)])
+            C = mean([quadratic_cost(a, y if isinstance(y, (list, tuple)) else
+                                     data.one_hot(y, classes)) for a, y in zip(outs, ys)])
         else:
             C = mean([quadratic_cost(a, y) for a, y in zip(outs, ys)])
         if l2:
@@ -117,10 +173,11 @@ def batch_loss(name, l2=0.0, classes=None):
 def train_moons(hidden=MOONS['hidden'], act=MOONS['act'], loss=MOONS['loss'],
                 epochs=MOONS['epochs'], batch_size=MOONS['batch_size'], lr=MOONS['lr'],
                 l2=MOONS['l2'], seed=MOONS['seed'], n=MOONS['n'], noise=MOONS['noise'],
-                on_step=None):
+                on_step=None, compiled=False):
     """micrograd's demo: one score per point, sign = class; η decays linearly from lr to lr/10.
 
     Held out: n fresh points from the same two moons (seed + 1), as the moons are unlimited.
+    `compiled=True`: record each batch size's loss once and replay it (the same numbers, faster).
     """
     if loss == 'cross-entropy':
         raise ValueError("the moons have one output score: use the hinge or quadratic loss")
@@ -130,9 +187,10 @@ def train_moons(hidden=MOONS['hidden'], act=MOONS['act'], loss=MOONS['loss'],
     model = MLP(2, list(hidden) + [1], act=act, rng=rng)
     losses = fit(model, list(zip(X, y)), batch_loss(loss, l2), SGD(model.parameters(), lr=lr),
                  epochs, batch_size, rng, schedule=lambda k, steps: lr * (1.0 - 0.9 * k / steps),
-                 on_step=on_step)
+                 on_step=on_step, compiled=compiled)
     settings = dict(hidden=tuple(hidden), act=act, loss=loss, epochs=epochs,
-                    batch_size=batch_size, lr=lr, l2=l2, seed=seed, n=n, noise=noise)
+                    batch_size=batch_size, lr=lr, l2=l2, seed=seed, n=n, noise=noise,
+                    compiled=compiled)
     return Result(model, losses, 1 if batch_size is None else -(-n // batch_size),
                   accuracy(model, X, y), accuracy(model, X_test, y_test), len(X), len(X_test),
                   settings)
@@ -141,14 +199,17 @@ def train_moons(hidden=MOONS['hidden'], act=MOONS['act'], loss=MOONS['loss'],
 def train_digits(hidden=DIGITS['hidden'], act=DIGITS['act'], loss=DIGITS['loss'],
                  epochs=DIGITS['epochs'], batch_size=DIGITS['batch_size'], lr=DIGITS['lr'],
                  l2=DIGITS['l2'], seed=DIGITS['seed'], train_size=DIGITS['train_size'],
-                 on_step=None):
+                 on_step=None, compiled=False):
     """64 pixels → hidden → 10 outputs, plain mini-batch SGD; tested on a held-out quarter.
 
     'cross-entropy' reads the 10 outputs as logits; 'quadratic' puts σ on them (Nielsen ch. 1).
-    `train_size` trains on only the first examples of the training split (quick experiments).
+    `train_size` trains on only the first examples of the training split (quick experiments);
+    `compiled=True` replays the recorded loss (quadratic only: see CANNOT_COMPILE).
     """
     if loss == 'hinge':
         raise ValueError("the digits have 10 classes: use the cross-entropy or quadratic loss")
+    if compiled and loss == 'cross-entropy':
+        raise ValueError(CANNOT_COMPILE)
     X, y = data.digits()
     (X_train, y_train), (X_test, y_test) = data.split(X, y, held_out=0.25, seed=seed)
     if train_size is not None:
@@ -156,10 +217,14 @@ def train_digits(hidden=DIGITS['hidden'], act=DIGITS['act'], loss=DIGITS['loss']
     rng = random.Random(seed)
     out_act = 'sigmoid' if loss == 'quadratic' else 'linear'
     model = MLP(64, list(hidden) + [10], act=act, out_act=out_act, rng=rng)
-    losses = fit(model, list(zip(X_train, y_train)), batch_loss(loss, l2, classes=10),
-                 SGD(model.parameters(), lr=lr), epochs, batch_size, rng, on_step=on_step)
+    # quadratic: the one-hot targets y enter the cost as numbers, so a replay can be fed them
+    targets = [data.one_hot(t, 10) for t in y_train] if loss == 'quadratic' else y_train
+    losses = fit(model, list(zip(X_train, targets)), batch_loss(loss, l2, classes=10),
+                 SGD(model.parameters(), lr=lr), epochs, batch_size, rng, on_step=on_step,
+                 compiled=compiled)
     settings = dict(hidden=tuple(hidden), act=act, loss=loss, epochs=epochs,
-                    batch_size=batch_size, lr=lr, l2=l2, seed=seed, train_size=train_size)
+                    batch_size=batch_size, lr=lr, l2=l2, seed=seed, train_size=train_size,
+                    compiled=compiled)
     per_epoch = 1 if batch_size is None else -(-len(X_train) // batch_size)
     return Result(model, losses, per_epoch, accuracy(model, X_train, y_train),
                   accuracy(model, X_test, y_test), len(X_train), len(X_test), settings)

@@ -1,6 +1,7 @@
 """python -m micrograd demo | graph | train: run as subprocesses from the installed package; their
 files exist and parse; bad input is one clear message with exit code 2, never a traceback."""
 import math
+import re
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
@@ -143,6 +144,17 @@ def test_train_moons_prints_accuracy_and_plots(tmp_path):
     assert (tmp_path / 'moons.png').read_bytes()[:8] == PNG
 
 
+def test_train_compiled_reports_the_same_final_loss(tmp_path):
+    args = ['train', 'moons', '--epochs', '4', '--n', '20', '--hidden', '4', '--seed', '2',
+            '--batch-size', '8']
+    eager, compiled = run(*args, cwd=tmp_path), run(*args, '--compiled', cwd=tmp_path)
+    assert eager.returncode == compiled.returncode == 0, eager.stderr + compiled.stderr
+    final = [re.search(r'final loss (\S+); 12 steps', p.stdout) for p in (eager, compiled)]
+    assert all(final), f"eager: {eager.stdout}\ncompiled: {compiled.stdout}"
+    assert final[0][1] == final[1][1], f"final loss eager {final[0][1]}, compiled {final[1][1]}"
+    assert '(compiled)' in compiled.stdout and '(compiled)' not in eager.stdout
+
+
 def test_train_digits_prints_accuracy_and_plots(tmp_path):
     pytest.importorskip('sklearn')
     p = run('train', 'digits', '--epochs', '1', '--train-size', '40', '--hidden', '5',
@@ -170,6 +182,9 @@ def test_train_digits_prints_accuracy_and_plots(tmp_path):
     (['digits', '--n', '50'], ['--n is for moons only']),
     (['moons', '--train-size', '50'], ['--train-size is for digits only']),
     (['moons', '--plot', 'loss.txt'], ['.png, .svg or .pdf']),
+    (['digits', '--compiled'], ['--compiled cannot replay the cross-entropy loss',
+                                '--loss quadratic', 'drop --compiled']),
+    (['digits', '--loss', 'cross-entropy', '--compiled'], ['add --loss quadratic']),
 ])
 def test_train_refuses_bad_arguments_with_one_clear_message(args, says, capsys):
     code, out, err = in_process('train', *args, capsys=capsys)
@@ -194,7 +209,7 @@ ISSUE_OPTIONS = {
     'demo': ['-o', '--out'],
     'graph': ['EXPR', 'NAME=VALUE', '-o', '--out', '--html', '--steps'],
     'train': ['moons', 'digits', '--hidden', '--act', '--epochs', '--batch-size', '--lr', '--seed',
-              '--plot'],
+              '--plot', '--compiled'],
 }
 
 

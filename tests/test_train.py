@@ -120,6 +120,86 @@ def test_fit_takes_one_step_per_mini_batch_and_reports_each():
     assert calls == [(k, 6, C) for k, C in enumerate(losses, 1)]
 
 
+# --- the compiled step: the same numbers as backward(), from one recording per batch size -------
+
+def _moons_run(compiled, batch_size):
+    X, y = data.moons(30, noise=0.1, seed=4)
+    model = MLP(2, [6, 6, 1], rng=random.Random(0))
+    losses = train.fit(model, list(zip(X, y)), train.batch_loss('hinge', l2=1e-4),
+                       SGD(model.parameters(), lr=0.5, momentum=0.5), epochs=3,
+                       batch_size=batch_size, rng=9, schedule=lambda k, n: 0.5 * (1 - 0.9 * k / n),
+                       compiled=compiled)
+    return losses, [p.data for p in model.parameters()]
+
+
+@pytest.mark.parametrize('batch_size, sizes', [(None, [30]), (7, [7, 2])])
+def test_compiled_training_gives_exactly_the_eager_numbers(batch_size, sizes, monkeypatch):
+    """30 moons in batches of 7: four of 7 and a last one of 2, which gets its own replay."""
+    recorded = []
+    record = train.compiled_step
+
+    def counting(model, loss, batch):
+        recorded.append(len(batch))
+        return record(model, loss, batch)
+    monkeypatch.setattr(train, 'compiled_step', counting)
+    eager_losses, eager_w = _moons_run(False, batch_size)
+    losses, w = _moons_run(True, batch_size)
+    assert recorded == sizes, f"one recording per batch size over 3 epochs: {sizes}, got {recorded}"
+    for k, (e, c) in enumerate(zip(eager_losses, losses)):
+        assert c == e, f"step {k + 1}: eager loss {e!r}, compiled {c!r}"
+    assert len(losses) == len(eager_losses) == 3 * (-(-30 // (batch_size or 30)))
+    for k, (e, c) in enumerate(zip(eager_w, w)):
+        assert c == e, f"parameter {k} after training: eager {e!r}, compiled {c!r}"
+
+
+def test_compiled_step_adds_into_grad_as_backward_does():
+    model = MLP(3, [4, 1], act='tanh', rng=2)
+    batch = [([0.5, -1.0, 2.0], 1), ([1.5, 0.25, -0.5], -1), ([0.0, 1.0, 1.0], 1)]
+    loss = train.batch_loss('quadratic', l2=1e-3)
+    step = train.compiled_step(model, loss, batch)
+    C = loss(model, batch)
+    C.backward()
+    C.backward()                        # two passes: each .grad holds 2·∂C/∂p
+    expected = [p.grad for p in model.parameters()]
+    model.zero_grad()
+    assert step(batch) == C.data and step(batch) == C.data
+    for p, e in zip(model.parameters(), expected):
+        assert p.grad == e, f"∂C/∂{p.label} after two steps: backward {e!r}, compiled {p.grad!r}"
+
+
+def test_compiled_recipes_match_the_eager_ones():
+    kw = dict(hidden=(5,), epochs=2, n=20, seed=5, batch_size=8, loss='quadratic', lr=0.1)
+    a, b = train.train_moons(**kw), train.train_moons(compiled=True, **kw)
+    assert a.losses == b.losses and a.train_accuracy == b.train_accuracy, (a.losses, b.losses)
+    pytest.importorskip('sklearn')
+    kw = dict(hidden=(4,), epochs=1, train_size=25, batch_size=10, loss='quadratic', lr=3.0)
+    a, b = train.train_digits(**kw), train.train_digits(compiled=True, **kw)
+    assert len(a.losses) == 3 and a.losses == b.losses, f"eager {a.losses}, compiled {b.losses}"
+    assert [p.data for p in a.model.parameters()] == [p.data for p in b.model.parameters()]
+
+
+def test_quadratic_takes_a_class_or_its_one_hot_vector():
+    model = MLP(2, [3], act='sigmoid', rng=4)
+    loss = train.batch_loss('quadratic', classes=3)
+    by_class = loss(model, [([0.5, -1.0], 2), ([1.5, 0.25], 0)]).data
+    by_vector = loss(model, [([0.5, -1.0], [0.0, 0.0, 1.0]), ([1.5, 0.25], (1.0, 0.0, 0.0))]).data
+    assert by_class == by_vector, f"class labels {by_class!r}, one-hot vectors {by_vector!r}"
+
+
+def test_a_loss_that_indexes_with_a_label_is_refused():
+    with pytest.raises(ValueError, match="cross-entropy loss cannot be compiled.*use the quadratic"):
+        train.train_digits(compiled=True)
+    model = MLP(2, [3], rng=0)
+    batch = [([0.5, 1.0], 2)]
+    with pytest.raises(ValueError, match=r"class index.*y\[1\].*train without compiling"):
+        train.compiled_step(model, train.batch_loss('cross-entropy'), batch)
+    # one_hot(y) compares the label with 0, 1, 2: a Value label is used in Python, not computed with
+    with pytest.raises(ValueError, match=r"does not compute with y\[1\]"):
+        train.compiled_step(model, train.batch_loss('quadratic', classes=3), batch)
+    with pytest.raises(ValueError, match=r"^neuron 1 of layer 1 has 2 weights but got 3 inputs$"):
+        train.compiled_step(model, train.batch_loss('cross-entropy'), [([1.0, 2.0, 3.0], 0)])
+
+
 def test_predict_and_accuracy():
     assert train.predict(Value(0.3)) == 1 and train.predict(Value(-0.3)) == -1
     assert train.predict([Value(0.1), Value(2.0), Value(-1.0)]) == 1
