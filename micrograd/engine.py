@@ -13,6 +13,7 @@ operations (a − b, a / b, −a, …) are built from primitives and carry no de
 import gc
 import math
 import numbers
+import operator
 
 __all__ = ['Value', 'Op', 'PRIMITIVES', 'topological_order', 'weighted_sum']
 
@@ -20,7 +21,7 @@ __all__ = ['Value', 'Op', 'PRIMITIVES', 'topological_order', 'weighted_sum']
 class Value:
     """A scalar in a computation graph: its number `data`, its gradient `grad` = ∂root/∂self."""
 
-    __slots__ = ('data', 'grad', '_prev', '_op', 'label', '_local', '_g', '_fn', '_const')
+    __slots__ = ('data', 'grad', '_prev', '_op', 'label', '_local', '_fn', '_const')
     __array_ufunc__ = None      # numpy defers to our reflected operators: np.float64(2) * v is a Value
 
     def __init__(self, data, _children=(), _op='', label=''):
@@ -31,7 +32,6 @@ class Value:
         self.label = label
         # A node built by hand with children has no local derivatives: backward says so.
         self._local = None if self._prev else ()
-        self._g = 0.0           # scratch for one backward pass; always 0.0 outside it
         self._fn, self._const = None, _NO_CONST     # the Op (and its constants) that made it
 
     @property
@@ -127,23 +127,28 @@ class Value:
         second call leaves exactly twice the first call's gradients in every node.
         """
         order = topological_order(self)
-        self._g = 1.0
+        earlier = list(map(_grad_of, order))    # what earlier calls accumulated
+        again = any(earlier)
+        if again:                               # this pass starts from zero, adds them back last:
+            for node in order:                  # so a node reached again is not counted twice
+                node.grad = 0.0
+        self.grad = 1.0
         try:
             for node in reversed(order):        # every node after all of its consumers
-                g = node._g                     # ∂self/∂node, complete: all consumers are done
-                if g - g:                       # inf or nan: stop before any .grad changes
+                g = node.grad                   # ∂self/∂node, complete: all consumers are done
+                if g - g:                       # inf or nan: stop, and put every .grad back
                     raise OverflowError(node)
                 for parent, local in zip(node._prev, node._local):
-                    parent._g += local * g      # the chain rule; += sums the paths
+                    parent.grad += local * g    # the chain rule; += sums the paths
         except BaseException as e:              # even Ctrl-C: leave no half-done pass behind
-            for done in order:                  # not `node`: the error names the failing node
-                done._g = 0.0
+            for done, grad in zip(order, earlier):      # `done`: the error names `node`
+                done.grad = grad
             if isinstance(e, (OverflowError, TypeError)):
-                raise _backward_error(node, e) from None
+                raise _backward_error(node, g, e) from None
             raise
-        for node in order:
-            node.grad += node._g
-            node._g = 0.0
+        if again:
+            for node, grad in zip(order, earlier):
+                node.grad += grad
 
 
 def topological_order(root):
@@ -227,7 +232,6 @@ class Op:
         node._op = cls.name(**const) if const else cls.symbol
         node.label = ''
         node._local = local
-        node._g = 0.0
         node._fn = cls
         node._const = const or _NO_CONST
         return node
@@ -412,6 +416,7 @@ PRIMITIVES = (Add, Mul, Pow, PowValue, Exp, Log, Tanh, Sigmoid, Relu, Sin, Cos, 
 # --- helpers ---------------------------------------------------------------------------------
 
 _new = object.__new__
+_grad_of = operator.attrgetter('grad')
 _NO_CONST = {}                  # shared by every node whose op has no constants: never modified
 _ONE, _ZERO, _ONE_ONE = (1.0,), (0.0,), (1.0, 1.0)
 _EXP_MAX = math.log(1.7976931348623157e308)     # ln(largest float)
@@ -489,12 +494,12 @@ def _op_message(op, parents, const, reason):
     return f"{op.symbol}: {reason}, at {call}"
 
 
-def _backward_error(node, error):
+def _backward_error(node, g, error):
     where = f"the {node._op or 'leaf'} node{_node_name(node.label)} with data {node.data!r}"
     if node._local is None:
         return TypeError(f"backward: {where} was built by hand with children but has no local "
                          f"derivatives; define an Op subclass for a new operation")
     if isinstance(error, TypeError):
         return error
-    return OverflowError(f"backward: the gradient reaching {where} is not finite (it overflowed); "
-                         f"no .grad was changed")
+    return OverflowError(f"backward: the gradient reaching {where} is not finite ({g}: it "
+                         f"overflowed); no .grad was changed")
