@@ -32,7 +32,8 @@ class Value:
         self.label = label
         # A node built by hand with children has no local derivatives: backward says so.
         self._local = None if self._prev else ()
-        self._fn, self._const = None, _NO_CONST     # the Op (and its constants) that made it
+        self._fn = None                 # the Op that made it, and the Op's constants (Pow's k)
+        self._const = _NO_CONST
 
     @property
     def parents(self):
@@ -429,7 +430,7 @@ def _is_real(x):
 def _real(x, label='', what='Value data'):
     """`x` as a finite float, or a TypeError/ValueError that names the type, value and label."""
     if type(x) is not float:
-        if not _is_real(x):
+        if type(x) is not int and not _is_real(x):      # the ABC check is slow: ints skip it
             raise TypeError(f"{what} must be a real number, not {type(x).__name__} "
                             f"({x!r:.60}){_node_name(label)}")
         try:
@@ -447,7 +448,7 @@ def _operand(x, op=None):
     leaves, anything else gives None (so Python raises its own clear TypeError)."""
     if isinstance(x, Value):
         return x
-    if _is_real(x):
+    if type(x) is float or type(x) is int or _is_real(x):
         return Value(x)
     if op is None:
         return None
