@@ -12,7 +12,7 @@ __all__ = ['SGD', 'Adam', 'minibatches']
 
 
 class Optimizer:
-    """Holds the parameters (a list of Values); subclasses say how `step()` moves them."""
+    """Holds the parameters (a list of Values); each subclass's `step()` says how it moves them."""
 
     def __init__(self, params, lr):
         self.params = list(params)
@@ -25,9 +25,6 @@ class Optimizer:
     def zero_grad(self):
         for p in self.params:
             p.grad = 0.0
-
-    def step(self):
-        raise NotImplementedError
 
 
 class SGD(Optimizer):
