@@ -390,30 +390,29 @@ def _boundary(ax, result):
 # --- shared helpers --------------------------------------------------------------------------
 
 def _write_svg(root, path):
-    from .render import GraphTooLarge, RendererNotFound, to_svg
-    try:
-        svg = to_svg(root)
-    except RendererNotFound as e:
-        raise CommandError(str(e), MISSING) from None
-    except GraphTooLarge as e:
-        raise CommandError(str(e)) from None
-    _write(path, svg)
+    from .render import to_svg
+    _write(path, _drawn(to_svg, root))
 
 
 def _write_player(root, path, title):
     from .player import step_through
-    from .render import GraphTooLarge, RendererNotFound
-    try:
-        player = step_through(root)
-    except RendererNotFound as e:
-        raise CommandError(str(e), MISSING) from None
-    except GraphTooLarge as e:
-        raise CommandError(str(e)) from None
+    player = _drawn(step_through, root)
     _mkdir_for(path)
     try:
         player.save_html(path, title=title)
     except OSError as e:
         raise CommandError(f"cannot write {path}: {e.strerror or e}", MISSING) from None
+
+
+def _drawn(draw, root):
+    """draw(root), with the renderer's errors as the command's own (a missing `dot` exits 1)."""
+    from .render import GraphTooLarge, RendererNotFound
+    try:
+        return draw(root)
+    except RendererNotFound as e:
+        raise CommandError(str(e), MISSING) from None
+    except GraphTooLarge as e:
+        raise CommandError(str(e)) from None
 
 
 def _write(path, text):

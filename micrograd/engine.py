@@ -15,7 +15,7 @@ import math
 import numbers
 import operator
 
-__all__ = ['Value', 'Op', 'PRIMITIVES', 'topological_order', 'weighted_sum']
+__all__ = ['Value', 'Op', 'PRIMITIVES', 'topological_order', 'weighted_sum', 'leaf']
 
 
 class Value:
@@ -409,6 +409,15 @@ def weighted_sum(w, a, b):
     if len(w) != len(a):
         raise ValueError(f"weighted_sum: {len(w)} weights but {len(a)} inputs")
     return WeightedSum.apply(*w, *a, b)
+
+
+def leaf(x, label):
+    """x as a labelled leaf: a number becomes a new Value; a Value is used as it is (and gets
+    `label` if it has none)."""
+    if isinstance(x, Value):
+        x.label = x.label or label
+        return x
+    return Value(x, label=label)
 
 
 PRIMITIVES = (Add, Mul, Pow, PowValue, Exp, Log, Tanh, Sigmoid, Relu, Sin, Cos, WeightedSum)

@@ -14,7 +14,7 @@ import ast
 import unicodedata
 import warnings
 
-from .engine import Value
+from .engine import Value, leaf
 
 __all__ = ['parse', 'ParseError', 'FUNCTIONS', 'MAX_LENGTH', 'MAX_DEPTH', 'MAX_EXPONENT']
 
@@ -193,7 +193,7 @@ def _build(node, text, values, leaves):
             return Value(_number(node, text))
         if isinstance(node, ast.Name):
             if node.id not in leaves:
-                leaves[node.id] = _leaf(node.id, values[node.id])
+                leaves[node.id] = leaf(values[node.id], node.id)
             return leaves[node.id]
         if isinstance(node, ast.UnaryOp):
             a = _build(node.operand, text, values, leaves)
@@ -222,13 +222,6 @@ _BINARY_OPS = {
     ast.Add: lambda a, b: a + b, ast.Sub: lambda a, b: a - b, ast.Mult: lambda a, b: a * b,
     ast.Div: lambda a, b: a / b, ast.Pow: lambda a, b: a ** b,
 }
-
-
-def _leaf(name, value):
-    if isinstance(value, Value):
-        value.label = value.label or name
-        return value
-    return Value(value, label=name)
 
 
 def _has_names(node):

@@ -11,7 +11,7 @@ rendered graph reads like the equations.
 import random
 from dataclasses import dataclass
 
-from micrograd.engine import Value, weighted_sum
+from micrograd.engine import Value, leaf, weighted_sum
 
 __all__ = ['Module', 'Neuron', 'Layer', 'MLP', 'LayerTrace', 'ACTIVATIONS']
 
@@ -58,8 +58,8 @@ class Neuron(Module):
 
     def _build(self, w, b, act, layer, index):
         l, j = layer, index
-        self.w = [_parameter(wk, f"w[{l}][{j}][{k}]") for k, wk in enumerate(w, 1)]
-        self.b = None if b is None else _parameter(b, f"b[{l}][{j}]")
+        self.w = [leaf(wk, f"w[{l}][{j}][{k}]") for k, wk in enumerate(w, 1)]
+        self.b = None if b is None else leaf(b, f"b[{l}][{j}]")
         self.act = act
         self.nonlin = act != 'linear'
         self.layer, self.index = l, j
@@ -218,14 +218,6 @@ def _act_name(act, nonlin):
     if act not in ACTIVATIONS:
         raise ValueError(f"unknown activation {act!r}: choose one of {', '.join(map(repr, ACTIVATIONS))}")
     return act
-
-
-def _parameter(x, label):
-    """A labelled leaf for a number; a Value is used as it is (and labelled if it has no label)."""
-    if isinstance(x, Value):
-        x.label = x.label or label
-        return x
-    return Value(x, label=label)
 
 
 def _inputs(x):
