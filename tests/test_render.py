@@ -3,6 +3,7 @@ groups nn networks into clusters, and falls back to WebAssembly when `dot` is mi
 import importlib.util
 import re
 import shutil
+import subprocess
 import sys
 import xml.etree.ElementTree as ET
 
@@ -140,6 +141,18 @@ def test_ids_follow_the_contract():
     assert set(groups(tree, 'edge')) == want_edges
     ia, it = (topological_order(root).index(x) for x in (a, twice))
     assert {f"v{ia}-v{it}op-0", f"v{ia}-v{it}op-1"} <= want_edges
+
+
+def test_source_has_one_statement_per_line():
+    loss, _ = hand_network()                    # clusters and a legend too
+    g = draw_dot(loss, legend=True)
+    joined = [line for line in g.body if not line.endswith('\n')]
+    assert not joined, f"body entries without a newline: {joined[:2]}"
+    lines = g.source.splitlines()
+    assert not [l for l in lines if l.count(' [id=') > 1], "two statements on one line"
+    statements = [l for l in lines if ' [id=' in l]
+    want_nodes, want_edges = expected_ids(loss)
+    assert len(statements) == len(want_nodes) + len(want_edges) + 5, "values, ops, edges, legend"
 
 
 def test_grad_is_the_last_text_of_a_value_node():
@@ -375,15 +388,95 @@ def test_collapsed_mlp_draws_one_box_per_neuron():
     assert set(groups(tree, 'cluster')) == {'layer1', 'layer2', 'layer3'}
 
 
-def test_too_many_nodes_is_a_clear_error_and_collapse_fits():
+def _dot_version():
+    return subprocess.run(['dot', '-V'], capture_output=True, text=True).stderr
+
+
+def _centres(tree, kind='node'):
+    """{id: (x, y)}: the middle of each node's shapes (SVG y grows downwards)."""
+    return {k: ((b[0] + b[2]) / 2, (b[1] + b[3]) / 2) for k, g in groups(tree, kind).items()
+            for b in [box(g)]}
+
+
+@pytest.mark.parametrize('rankdir', ['LR', 'TB'])
+@pytest.mark.parametrize('sizes', [[5, 5, 1], [12, 7, 1]])
+def test_collapsed_neurons_are_in_order_and_layers_left_to_right(sizes, rankdir):
+    nn = pytest.importorskip('nn')
+    out = nn.MLP(3, sizes, rng=1)([2.0, 3.0, -1.0])
+    order = topological_order(out)
+    centre = _centres(parse(to_svg(out, collapse=True, rankdir=rankdir)))
+    across, down = (1, 0) if rankdir == 'LR' else (0, 1)    # along a layer; from layer to layer
+    layers = {}
+    for i, v in enumerate(order):
+        m = re.fullmatch(r'[az]\[(\d+)\]\[(\d+)\]', v.label)
+        if m and f"v{i}" in centre:
+            layers.setdefault(int(m[1]), []).append((centre[f"v{i}"], int(m[2])))
+    assert sorted(layers) == list(range(1, len(sizes) + 1))
+    # Debian's dot 2.43 draws neuron 1 first; newer Graphviz (the wasm renderer) reverses clusters
+    newer = not shutil.which('dot') or not re.search(r'version 2\.', _dot_version())
+    for l, boxes in layers.items():
+        js = [j for _, j in sorted(boxes, key=lambda b: b[0][across])]
+        want = sorted(js, reverse=newer)
+        assert js == want, f"layer {l} ({rankdir}): neurons drawn in the order {js}"
+    firsts = [min(c[down] for c, _ in layers[l]) for l in sorted(layers)]
+    assert firsts == sorted(firsts), f"layers out of order ({rankdir}): {firsts}"
+
+
+def test_too_many_nodes_is_a_clear_error_naming_the_ways_out():
     nn = pytest.importorskip('nn')
     out = nn.MLP(8, [16, 16, 1], rng=0)([1.0] * 8)
-    with pytest.raises(GraphTooLarge, match=r"max_nodes=100.*collapse=True"):
+    with pytest.raises(GraphTooLarge) as err:
         draw_dot(out, max_nodes=100)
+    n = len(topological_order(out))
+    msg = str(err.value)
+    assert f"has {n:,} value nodes, more than max_nodes=100" in msg
+    for way in ("collapse=True folds each of its 33 neurons", "sub-expression", "max_nodes=None"):
+        assert way in msg, f"{way!r} missing from: {msg}"
     g = draw_dot(out, collapse=True, max_nodes=100)
     assert g.source.count('class="neuron') == 33
-    with pytest.raises(GraphTooLarge, match="smaller graph"):
-        draw_dot(sum(Value(float(i)) for i in range(1500)))     # 3,000 values > 2,000
+    assert isinstance(draw_dot(out, max_nodes=None), graphviz.Digraph)
+    chain = sum(Value(float(i)) for i in range(2000))   # 2,000 + 2,000 sums + the 0: > 3,000
+    with pytest.raises(GraphTooLarge, match=r"has 4,001 value nodes, more than max_nodes=3,000.*"
+                                            r"for a network, collapse=True"):
+        draw_dot(chain)
+
+
+def _all_pairs(k):
+    """Σ xᵢ·xⱼ over i < j: few values, but each xᵢ is used all along the sum (long edges)."""
+    x = [Value(float(i), label=f"x{i}") for i in range(k)]
+    return sum(x[i] * x[j] for i in range(k) for j in range(i + 1, k))
+
+
+def test_long_edges_count_towards_the_limit():
+    root = _all_pairs(30)                       # 901 values; dot would lay out ~190,000 boxes: minutes
+    with pytest.raises(GraphTooLarge) as err:
+        draw_dot(root)
+    msg = str(err.value)
+    assert "has 901 value nodes, but values used far apart" in msg, msg
+    for part in ("more than 5 × max_nodes=3,000", "sub-expression", "max_nodes=None"):
+        assert part in msg, f"{part!r} missing from: {msg}"
+    small = _all_pairs(12)                      # 145 values, ~4,600 boxes
+    assert isinstance(draw_dot(small), graphviz.Digraph)
+    with pytest.raises(GraphTooLarge, match=r"has 145 value nodes, but .* 5 × max_nodes=500"):
+        draw_dot(small, max_nodes=500)
+
+
+def test_large_graphs_are_laid_out_for_speed_small_ones_as_before():
+    small = lecture_neuron()['o']
+    assert 'newrank' not in draw_dot(small).source and 'weight=' not in draw_dot(small).source
+    root = _all_pairs(10)                       # 101 values, ~2,200 boxes with its long edges
+    order = topological_order(root)
+    g = draw_dot(root)
+    assert 'newrank=true' in g.source and 'nslimit=' in g.source
+    # the one deepest input of each op (the running sum) is weighted: the long path stays straight
+    index = {v: i for i, v in enumerate(order)}
+    heavy = set(re.findall(r'\t(v\d+ -> v\d+op) \[[^\]]*weight=', g.source))
+    want = {f"v{index[v.parents[0]]} -> v{i}op" for i, v in enumerate(order)
+            if v.parents and v._op == '+' and v.parents[0]._op == '+'}
+    assert want and want <= heavy
+    tree = parse(render_svg(g))                 # and the id contract holds as for a small graph
+    want_nodes, want_edges = expected_ids(root)
+    assert set(groups(tree, 'node')) == want_nodes and set(groups(tree, 'edge')) == want_edges
 
 
 def test_a_100000_node_graph_builds_without_recursion_error():
@@ -435,6 +528,34 @@ def test_wasm_fallback_without_dot(no_dot):
     assert texts(groups(parse(to_svg(x)), 'node')['v0'])[0] == 'say "hi" | {<x>} \\N & ü'
     bundle = draw_dot(o)._repr_mimebundle_()    # what Jupyter shows, with no `dot` anywhere
     assert parse(bundle['image/svg+xml']).tag == SVG + 'svg'
+
+
+def test_jupyter_gets_inline_html_scaled_to_the_page():
+    g = draw_dot(lecture_neuron()['o'])
+    bundle = g._repr_mimebundle_()
+    assert set(bundle) == {'text/html', 'image/svg+xml'}
+    html = bundle['text/html']
+    assert html.startswith('<div style="max-width:100%;overflow-x:auto"><svg'), html[:80]
+    div = parse(html)                           # the whole fragment is XML, the SVG inside too
+    svg = div[0]
+    assert div.tag == 'div' and len(div) == 1 and svg.tag == SVG + 'svg'
+    assert svg.get('style') == 'max-width:100%;height:auto', "shrinks to the page, keeps its shape"
+    assert svg.get('height') is None and svg.get('width') and svg.get('viewBox')
+    assert set(groups(svg, 'node')) == set(groups(parse(bundle['image/svg+xml']), 'node'))
+    assert g._repr_html_() == html
+    assert set(g._repr_mimebundle_(include=['text/html'])) == {'text/html'}
+    assert set(g._repr_mimebundle_(exclude=['text/html'])) == {'image/svg+xml'}
+
+
+def test_ipython_displays_the_html_and_runs_dot_once(monkeypatch):
+    formatters = pytest.importorskip('IPython.core.formatters')
+    module = sys.modules['micrograd.render']
+    calls = []
+    real = module.render_svg
+    monkeypatch.setattr(module, 'render_svg', lambda g: calls.append(g) or real(g))
+    data, _ = formatters.DisplayFormatter().format(draw_dot(lecture_neuron()['o']))
+    assert {'text/html', 'image/svg+xml'} <= set(data), sorted(data)
+    assert len(calls) == 1, f"dot ran {len(calls)} times for one display"
 
 
 def test_no_renderer_is_one_clear_error(no_dot, monkeypatch):
