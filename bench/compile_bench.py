@@ -68,23 +68,24 @@ def as_values(net):
     return [[[Value(p) for p in neuron] for neuron in layer] for layer in net]
 
 
-def eager_step(P, X, Y):
-    C = loss_graph(P, X, Y)
+def sgd_step(P, add_grads):
+    """zero_grad, add this step's gradients (a backward or a replay's), then p ← p − η·∂C/∂p."""
     for p in params_of(P):
         p.grad = 0.0
-    C.backward()
+    add_grads()
     for p in params_of(P):
         p.data -= LR * p.grad
+
+
+def eager_step(P, X, Y):
+    C = loss_graph(P, X, Y)
+    sgd_step(P, C.backward)
     return C.data
 
 
 def compiled_step(f, P, flat):
     r = f(*flat)
-    for p in params_of(P):
-        p.grad = 0.0
-    r.add_to_grads()
-    for p in params_of(P):
-        p.data -= LR * p.grad
+    sgd_step(P, r.add_to_grads)
     return r.value
 
 

@@ -11,6 +11,7 @@ from itertools import combinations
 
 from micrograd import GradcheckError, Op, Value, gradcheck, topological_order
 from .losses import quadratic_cost, squared_error
+from .walkthrough import lecture_neuron
 
 __all__ = ['Exercise', 'Result', 'all_exercises', 'get', 'buggy_backward', 'close', 'RTOL', 'ATOL']
 
@@ -562,17 +563,7 @@ def _ex13_gradient_shape():
 
 
 def _ex14_topological_order():
-    x1, x2 = Value(2.0, label='x1'), Value(0.0, label='x2')
-    w1, w2 = Value(-3.0, label='w1'), Value(1.0, label='w2')
-    b = Value(6.8813735870195432, label='b')
-    x1w1, x2w2 = x1 * w1, x2 * w2
-    x1w1.label, x2w2.label = 'x1w1', 'x2w2'
-    s = x1w1 + x2w2
-    s.label = 's'
-    n = s + b
-    n.label = 'n'
-    o = n.tanh()
-    o.label = 'o'
+    o = lecture_neuron(x1w1='x1w1', x2w2='x2w2', s='s')['o']
     order = [v.label for v in topological_order(o)]
     parents = {v.label: [p.label for p in v.parents] for v in topological_order(o)}
 

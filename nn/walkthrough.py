@@ -18,12 +18,28 @@ import math
 from dataclasses import dataclass, field
 
 from micrograd.check import numerical_grad
+from micrograd.engine import Value
 from .losses import mean, quadratic_cost, squared_error
 from .module import MLP
 from .optim import SGD
 
-__all__ = ['Check', 'chain_rule', 'multi_path', 'four_equations', 'matrix_form', 'walkthroughs',
+__all__ = ['Check', 'lecture_neuron', 'chain_rule', 'multi_path', 'four_equations', 'matrix_form', 'walkthroughs',
            'print_all', 'main', 'sigmoid', 'sigmoid_prime', 'hadamard', 'backprop_by_hand']
+
+
+def lecture_neuron(x1w1='x1*w1', x2w2='x2*w2', s='x1*w1 + x2*w2'):
+    """Karpathy's neuron o = tanh(x1·w1 + x2·w2 + b), x1 = 2, x2 = 0, w1 = −3, w2 = 1, b = 6.88137…
+    (so o = 1/√2), as a dict of its Values by name; the three arguments label the interior sums."""
+    v = dict(x1=Value(2.0, label='x1'), x2=Value(0.0, label='x2'), w1=Value(-3.0, label='w1'),
+             w2=Value(1.0, label='w2'), b=Value(6.8813735870195432, label='b'))
+    v['x1w1'] = v['x1'] * v['w1']
+    v['x2w2'] = v['x2'] * v['w2']
+    v['s'] = v['x1w1'] + v['x2w2']
+    v['n'] = v['s'] + v['b']
+    v['o'] = v['n'].tanh()
+    for name, label in dict(x1w1=x1w1, x2w2=x2w2, s=s, n='n', o='o').items():
+        v[name].label = label
+    return v
 
 
 @dataclass
@@ -266,15 +282,22 @@ class MultiPath:
     checks: list
 
 
+def _backpropagated(weights, biases, x, y):
+    """(net, per-layer traces, C) for the sigmoid net with these weights, after C = ½Σ(a − y)²
+    on input x has been back-propagated."""
+    net = MLP.from_weights(weights, biases, act='sigmoid')
+    out, traces = net.forward_trace(list(x))
+    C = quadratic_cost(out, list(y))
+    C.backward()
+    return net, traces, C
+
+
 def multi_path(target=LEE_TARGET):
     """∂l/∂z = σ'(z) · [w3 · ∂l/∂z' + w4 · ∂l/∂z''] for the first neuron of layer 1: a = σ(z)
     reaches l through z' and z'', and the two paths add up; also ∂l/∂w = a · ∂l/∂z for every w."""
     weights = [[list(row) for row in W] for W in LEE_WEIGHTS]
     biases = [list(b) for b in LEE_BIASES]
-    net = MLP.from_weights(weights, biases, act='sigmoid')
-    out, layers = net.forward_trace(list(LEE_X))
-    loss = quadratic_cost(out, list(target))
-    loss.backward()
+    net, layers, loss = _backpropagated(weights, biases, LEE_X, target)
 
     # Forward pass: ∂z/∂w is the input on that weight; the engine stored it as a local derivative.
     dz_dw = []
@@ -351,10 +374,7 @@ def four_equations(weights=NIELSEN_WEIGHTS, biases=NIELSEN_BIASES, x=NIELSEN_X, 
     (BP3) ∂C/∂b^l_j = δ^l_j;  (BP4) ∂C/∂w^l_jk = a^(l−1)_k δ^l_j."""
     weights = [[list(row) for row in W] for W in weights]
     biases = [list(b) for b in biases]
-    net = MLP.from_weights(weights, biases, act='sigmoid')
-    out, traces = net.forward_trace(list(x))
-    C = quadratic_cost(out, list(y))
-    C.backward()
+    net, traces, C = _backpropagated(weights, biases, x, y)
 
     by_hand = backprop_by_hand(weights, biases, x, y)
     dW_eng, db_eng = _grads(net)
@@ -412,10 +432,7 @@ def matrix_form(W=MATRIX_W, x0=MATRIX_X0, t=MATRIX_T, alpha=MATRIX_ALPHA):
     """δ_L = (x_L − t) ∘ f_L'(W_L x_(L−1));  δᵢ = (Wᵢ₊₁ᵀ δᵢ₊₁) ∘ fᵢ'(Wᵢ xᵢ₋₁);  ∂E/∂Wᵢ = δᵢ xᵢ₋₁ᵀ."""
     W = [[list(row) for row in Wi] for Wi in W]
     cost = lambda o: quadratic_cost(o, list(t))
-    net = MLP.from_weights(W, biases=None, act='sigmoid')
-    out, traces = net.forward_trace(list(x0))
-    E = cost(out)
-    E.backward()
+    net, traces, E = _backpropagated(W, None, x0, t)
     dW_eng, _ = _grads(net)
 
     by_hand = backprop_by_hand(W, None, x0, t)

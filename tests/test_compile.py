@@ -13,6 +13,7 @@ from hypothesis import assume, given, settings, strategies as st
 import micrograd
 from micrograd import Op, PRIMITIVES, Value, weighted_sum
 from micrograd.replay import Compiled
+from nn.walkthrough import lecture_neuron
 
 
 def bits(x):
@@ -116,20 +117,8 @@ def test_each_primitive_replays_bit_for_bit(op):
 # --- the lecture's neuron ----------------------------------------------------------------------
 
 def neuron():
-    x1, x2 = Value(2.0, label='x1'), Value(0.0, label='x2')
-    w1, w2 = Value(-3.0, label='w1'), Value(1.0, label='w2')
-    b = Value(6.8813735870195432, label='b')
-    x1w1 = x1 * w1
-    x1w1.label = 'x1*w1'
-    x2w2 = x2 * w2
-    x2w2.label = 'x2*w2'
-    x1w1x2w2 = x1w1 + x2w2
-    x1w1x2w2.label = 'x1*w1 + x2*w2'
-    n = x1w1x2w2 + b
-    n.label = 'n'
-    o = n.tanh()
-    o.label = 'o'
-    return o, [x1, x2], [w1, w2, b]
+    v = lecture_neuron()
+    return v['o'], [v['x1'], v['x2']], [v['w1'], v['w2'], v['b']]
 
 
 def test_neuron_gives_the_lecture_numbers_and_the_engines_bits():

@@ -24,14 +24,8 @@ ARTIFACTS = pathlib.Path(__file__).parent / 'artifacts'
 
 NEURON = """\
 # Karpathy's neuron, as test_trace.lecture_neuron builds it (the notebook test runs this)
-x1, x2 = Value(2.0, label='x1'), Value(0.0, label='x2')
-w1, w2 = Value(-3.0, label='w1'), Value(1.0, label='w2')
-b = Value(6.8813735870195432, label='b')
-x1w1 = x1 * w1; x1w1.label = 'x1w1'
-x2w2 = x2 * w2; x2w2.label = 'x2w2'
-x1w1x2w2 = x1w1 + x2w2; x1w1x2w2.label = 'x1w1x2w2'
-n = x1w1x2w2 + b; n.label = 'n'
-o = n.tanh(); o.label = 'o'
+from nn.walkthrough import lecture_neuron
+o = lecture_neuron(x1w1='x1w1', x2w2='x2w2', s='x1w1x2w2')['o']
 """
 
 

