@@ -95,6 +95,7 @@ def run_demo(args):
         _write_svg(root, svg)
         _write_player(root, page, f"micrograd: {title}, step by step")
         print(f"{title}:\n  picture        {svg}\n  step-through   {page}")
+    print("Open the .html pages in any browser (they work offline) and press Next, or the → key.")
 
 
 def _seed_graphs():
