@@ -22,8 +22,8 @@ import keyword
 import math
 import re
 
-from .engine import (Value, Add, Mul, Pow, PowValue, Exp, Log, Tanh, Sigmoid,
-                     Relu, Sin, Cos, WeightedSum, topological_order, _real)
+from .engine import (Value, Add, Sub, Neg, Mul, Div, Pow, PowValue, Exp, Log, Tanh, Sigmoid,
+                     Relu, Sin, Cos, WeightedSum, learner_backward, topological_order, _real)
 
 __all__ = ['compile', 'Compiled', 'Result']
 
@@ -275,8 +275,14 @@ def _rule(cls, const, p, o, d, readable, helpers):
     """
     if cls is Add:
         return _Rule([p[0], p[1]], ['1', '1'])
+    if cls is Sub:
+        return _Rule(f"{p[0]} - {p[1]}", ['1', '(-1.0)'])
+    if cls is Neg:
+        return _Rule(f"-{p[0]}", ['(-1.0)'])
     if cls is Mul:
         return _Rule(f"{p[0]} * {p[1]}", [p[1], p[0]])
+    if cls is Div:                              # Python raises for b = 0, as the engine does
+        return _Rule(f"{p[0]} / {p[1]}", [f"(1.0 / {p[1]})", f"(-{o} / {p[1]})"])
     if cls is WeightedSum:                      # parents (w1..wn, a1..an, b): b + w1*a1 + …
         n = len(p) // 2
         w, a = p[:n], p[n:2 * n]
@@ -319,7 +325,7 @@ def _rule(cls, const, p, o, d, readable, helpers):
                  setup=f"{d} = {name}.local_grads({', '.join(p + [o] + consts)})")
 
 
-_CANNOT_OVERFLOW = {Relu, Tanh, Sigmoid, Exp, Log, Sin, Cos}    # finite in: finite out, or raise
+_CANNOT_OVERFLOW = {Neg, Relu, Tanh, Sigmoid, Exp, Log, Sin, Cos}    # finite in: finite out, or raise
 _ONE_FUNCTION = 5000        # nodes: a bigger graph's replay is a tape (see _replay)
 
 
@@ -429,7 +435,7 @@ def _leaves(values, what, taken):
 
 def _op_of(node):
     """(Op class, constants) of an interior node, as Op.apply recorded them."""
-    if node._fn is None and _learners_closure(node):
+    if learner_backward(node) is not None:
         raise TypeError(f"compile: the {node._op or '?'} node {_names([node])} runs the learner's "
                         f"own _backward closure, and compile cannot see inside a closure; define "
                         f"an Op subclass (forward and local_grads) for it, or call backward()")
@@ -437,8 +443,3 @@ def _op_of(node):
         raise TypeError(f"compile: the {node._op or '?'} node {_names([node])} was built by hand "
                         f"with children but has no local derivatives; define an Op subclass")
     return node._fn, node._const
-
-
-def _learners_closure(node):
-    """Does backward() run a _backward closure the learner assigned to this node?"""
-    return False
