@@ -326,7 +326,7 @@ def _rule(cls, const, p, o, d, readable, helpers):
 
 
 _CANNOT_OVERFLOW = {Neg, Relu, Tanh, Sigmoid, Exp, Log, Sin, Cos}    # finite in: finite out, or raise
-_ONE_FUNCTION = 5000        # nodes: a bigger graph's replay is a tape (see _replay)
+_ONE_FUNCTION = 20_000      # nodes: a bigger graph's replay is a tape (see _replay)
 
 
 def _helper_name(cls, helpers, readable):
