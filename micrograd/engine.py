@@ -637,8 +637,7 @@ def _not_finite(order, node, g):
         if type(local) is tuple and node in consumer._prev:
             for parent, d in zip(consumer._prev, local):
                 if parent is node and d - d:
-                    why = (f"the local derivative ∂({consumer._op})/∂{node._label or 'x'} "
-                           f"is {d} there")
+                    why = f"the local derivative of the {consumer._op!r} node for it is {d}"
     raise OverflowError(f"backward: the gradient reaching {_where(node)} is not finite "
                         f"({g}: {why}); no .grad was changed")
 
