@@ -12,6 +12,7 @@ import pytest
 
 import nn
 from micrograd import Value, gradcheck
+from micrograd.engine import topological_order
 
 
 # --- micrograd 0.1.0 compatibility: the same script, run against both packages ----------------
@@ -294,6 +295,31 @@ def test_cross_entropy_is_stable_and_correct():
     assert gradcheck(lambda a, b, c: nn.cross_entropy([a, b, c], 2), [0.3, -1.2, 2.0])
     with pytest.raises(ValueError, match="class index 0…2, not 3"):
         nn.cross_entropy(logits, 3)
+
+
+def test_finding_9_cross_entropy_of_logits_1e308_apart_is_0_not_an_overflow():
+    s = [Value(1e308), Value(-1e308)]
+    L = nn.cross_entropy(s, 0)                  # raised OverflowError: −1e308 − 1e308 overflows
+    assert L.data == 0.0, L.data
+    L.backward()
+    assert [si.grad for si in s] == [0.0, 0.0]  # softmax = (1, 0): ∂L/∂s = p − [i = t] = 0
+    assert nn.cross_entropy([1e308, -1e308], 0).data == 0.0      # plain numbers too
+    # the target is never left out: its loss of ~1000 is there, and of ~2e308 is a real overflow
+    far = [Value(0.0), Value(-1000.0)]
+    L = nn.cross_entropy(far, 1)
+    assert L.data == 1000.0
+    L.backward()
+    assert [si.grad for si in far] == [1.0, -1.0]
+    with pytest.raises(OverflowError, match="too large"):
+        nn.cross_entropy([Value(1e308), Value(-1e308)], 1)
+
+
+def test_finding_9_cross_entropy_keeps_every_term_it_can_add():
+    s = [Value(2.0), Value(1.0), Value(-700.0)]   # e^-702 is tiny but not 0: still in the sum
+    L = nn.cross_entropy(s, 0)
+    exps = [n for n in topological_order(L) if n._op == 'exp']
+    assert len(exps) == 3, [n._op for n in topological_order(L)]
+    assert math.isclose(L.data, math.log(1 + math.exp(-1) + math.exp(-702)), rel_tol=1e-15)
 
 
 def test_mean():
