@@ -366,10 +366,150 @@ def test_adam_update_formula():
 
 
 def test_optimiser_errors():
-    with pytest.raises(ValueError, match="learning rate must be positive"):
+    with pytest.raises(ValueError, match="learning rate must be a positive"):
         nn.SGD([Value(1.0)], lr=0)
     with pytest.raises(ValueError, match="no parameters"):
         nn.Adam([])
+
+
+def _labelled(*data_grad):
+    ps = [Value(d, label=f"w{i}") for i, (d, _) in enumerate(data_grad, 1)]
+    for p, (_, g) in zip(ps, data_grad):
+        p.grad = g
+    return ps
+
+
+def test_finding_4_adam_eps_0_with_a_zero_gradient_is_an_error_that_moves_nothing():
+    ps = _labelled((1.0, 0.5), (2.0, 0.0), (3.0, 0.5))
+    opt = nn.Adam(ps, lr=0.1, eps=0.0)
+    with pytest.raises(FloatingPointError, match=r"parameter 'w2': m̂/\(√v̂ \+ ε\) is 0/0.*eps > 0"):
+        opt.step()                              # was ZeroDivisionError after moving w1
+    assert [p.data for p in ps] == [1.0, 2.0, 3.0]
+    assert (opt.t, opt.m, opt.v) == (0, [0.0] * 3, [0.0] * 3)
+    ps[1].grad = 0.25                           # with every gradient non-zero, eps = 0 is fine
+    opt.step()
+    assert [p.data for p in ps] == pytest.approx([0.9, 1.9, 2.9], rel=1e-12)
+
+
+def _optimisers():
+    return [lambda ps: nn.SGD(ps, lr=0.1, momentum=0.5), lambda ps: nn.Adam(ps, lr=0.1)]
+
+
+def _state(opt):
+    return {k: (list(v) if isinstance(v, list) else v) for k, v in vars(opt).items()
+            if k in ('velocity', 'm', 'v', 't')}
+
+
+@pytest.mark.parametrize('make', _optimisers(), ids=['sgd', 'adam'])
+def test_finding_4_a_step_interrupted_at_any_line_moves_all_parameters_or_none(make):
+    """Ctrl-C injected (sys.settrace) at each line the step runs in nn/optim.py, one at a time."""
+    def fresh():
+        ps = _labelled((1.0, 0.5), (-2.0, -1.5), (3.0, 2.0))
+        opt = make(ps)
+        opt.step()                              # some state already (momentum, m, v, t)
+        for p, g in zip(ps, (0.25, 1.0, -0.5)):
+            p.grad = g
+        return ps, opt
+    ps, opt = fresh()
+    before = ([p.data for p in ps], _state(opt))
+    opt.step()
+    after = ([p.data for p in ps], _state(opt))
+    k = 0
+    while True:
+        ps, opt = fresh()
+        seen = 0
+
+        def tracer(frame, event, arg):
+            nonlocal seen
+            if frame.f_code.co_filename != nn.optim.__file__:
+                return None
+            if event == 'line':
+                seen += 1
+                if seen == k + 1:
+                    raise KeyboardInterrupt
+            return tracer
+        sys.settrace(tracer)
+        try:
+            opt.step()
+            interrupted = False
+        except KeyboardInterrupt:
+            interrupted = True
+        finally:
+            sys.settrace(None)
+        now = ([p.data for p in ps], _state(opt))
+        assert now in (before, after), f"interrupted at line event {k + 1}: {now}"
+        if not interrupted:
+            assert now == after
+            break
+        k += 1
+    assert k > 10, f"only {k} lines traced"
+
+
+@pytest.mark.parametrize('make, says', [
+    (lambda ps: nn.SGD(ps, lr=math.inf), "learning rate must be a positive finite number, not inf"),
+    (lambda ps: nn.SGD(ps, lr=math.nan), "learning rate must be a positive finite number, not nan"),
+    (lambda ps: nn.SGD(ps, lr=True), "learning rate must be a positive finite number, not True"),
+    (lambda ps: nn.SGD(ps, lr='0.1'), "learning rate must be a positive finite number, not '0.1'"),
+    (lambda ps: nn.SGD(ps, momentum=math.nan), r"momentum must be a number in \[0, 1\), not nan"),
+    (lambda ps: nn.SGD(ps, momentum=1.0), r"momentum must be a number in \[0, 1\), not 1.0"),
+    (lambda ps: nn.Adam(ps, lr=math.inf), "Adam: the learning rate must be a positive finite"),
+    (lambda ps: nn.Adam(ps, eps=math.nan), "Adam: eps must be a finite number ≥ 0, not nan"),
+    (lambda ps: nn.Adam(ps, eps=math.inf), "Adam: eps must be a finite number ≥ 0, not inf"),
+    (lambda ps: nn.Adam(ps, eps=-1e-8), "Adam: eps must be a finite number ≥ 0"),
+    (lambda ps: nn.Adam(ps, betas=(0.9, math.nan)), r"betas must be two numbers in \[0, 1\)"),
+    (lambda ps: nn.Adam(ps, betas=(0.9,)), r"betas must be two numbers in \[0, 1\)"),
+    (lambda ps: nn.Adam(ps, betas=(1.0, 0.999)), r"betas must be two numbers in \[0, 1\)"),
+])
+def test_finding_6_hyper_parameters_are_checked_when_the_optimiser_is_made(make, says):
+    with pytest.raises(ValueError, match=says):
+        make([Value(1.0)])
+
+
+@pytest.mark.parametrize('make', _optimisers(), ids=['sgd', 'adam'])
+def test_finding_6_a_learning_rate_set_later_is_checked_too(make):
+    opt = make([Value(1.0)])
+    with pytest.raises(ValueError, match="learning rate must be a positive finite number, not inf"):
+        opt.lr = math.inf                       # as a schedule in fit() does every step
+    assert opt.lr == 0.1
+
+
+@pytest.mark.parametrize('grad', [math.nan, math.inf])
+@pytest.mark.parametrize('make', _optimisers(), ids=['sgd', 'adam'])
+def test_finding_6_a_non_finite_gradient_is_an_error_naming_the_parameter(make, grad):
+    ps = _labelled((1.0, 0.5), (2.0, grad))
+    with pytest.raises(FloatingPointError, match=f"parameter 'w2': its gradient is {grad}"):
+        make(ps).step()
+    assert [p.data for p in ps] == [1.0, 2.0]
+
+
+def test_finding_6_an_update_that_overflows_is_an_error_naming_the_parameter():
+    ps = _labelled((1.0, 0.5), (2.0, 1e300))
+    opt = nn.SGD(ps, lr=1e10)                   # −1e10 · 1e300 = −inf
+    with pytest.raises(FloatingPointError, match="parameter 'w2': its new data would be -inf"):
+        opt.step()
+    assert [p.data for p in ps] == [1.0, 2.0] and opt.velocity == [0.0, 0.0]
+    unlabelled = [Value(1.0), Value(1.0)]
+    unlabelled[1].grad = 1e300
+    with pytest.raises(FloatingPointError, match=r"parameter number 2 \(unlabelled\)"):
+        nn.SGD(unlabelled, lr=1e10).step()
+
+
+def test_finding_6_adam_does_not_freeze_a_parameter_after_a_huge_gradient():
+    w = Value(2.0, label='w')
+    opt = nn.Adam([w], lr=0.1)
+    w.grad = 1e155                              # v̂ = g² ≈ 1e310 overflowed: every later step was 0
+    opt.step()
+    assert w.data == pytest.approx(1.9, rel=1e-12)          # the first step is lr · g/|g|
+    w.grad = 1.0
+    opt.step()
+    assert w.data < 1.9, "a later step must still move w"
+    for b2 in (0.999, 0.0):                     # past ~1e155 (1e154 for β₂ = 0) v itself overflows
+        w = Value(2.0, label='w')
+        opt = nn.Adam([w], betas=(0.9, b2))
+        w.grad = 1e156 if b2 else 2e154
+        with pytest.raises(FloatingPointError, match="parameter 'w'.*overflows Adam's second moment"):
+            opt.step()
+        assert (w.data, opt.t, opt.v) == (2.0, 0, [0.0])
 
 
 def test_minibatches():
