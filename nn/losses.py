@@ -4,6 +4,7 @@ Both conventions of the lectures are here: Nielsen's C = ½Σ(a − y)² (so ∂
 3Blue1Brown's C0 = Σ(a − y)² (so ∂C0/∂a = 2(a − y)).
 """
 import math
+import numbers
 import operator
 
 from micrograd.engine import Value
@@ -24,6 +25,11 @@ def squared_error(a, y):
 def hinge_loss(scores, ys):
     """L = (1/n) Σᵢ max(0, 1 − yᵢ·scoreᵢ),  labels yᵢ = ±1   (micrograd's moons demo)."""
     scores, ys = _pair(scores, ys, 'hinge_loss', 'scores', 'labels')
+    for i, yi in enumerate(ys, 1):
+        if isinstance(yi, bool) or not isinstance(yi, (Value, numbers.Real)) or _number(yi) not in (1, -1):
+            raise ValueError(f"hinge_loss: label {i} is {yi!r}, but the labels must be +1 or −1 "
+                             f"(0/1 labels y become ±1 as 2y − 1)")
+    scores = [si if isinstance(si, Value) else Value(si) for si in scores]    # a number: a constant
     losses = [(1 + -yi * si).relu() for yi, si in zip(ys, scores)]     # the demo's exact floats
     return _total(losses) * (1.0 / len(losses))
 

@@ -9,8 +9,9 @@ A step moves every parameter or none: all the new values are computed and checke
 NaN, an infinity or a division by zero is an error naming the parameter, with nothing moved.
 """
 import math
-import numbers
 import random
+
+from .checks import finite, is_number, size
 
 __all__ = ['SGD', 'Adam', 'minibatches']
 
@@ -30,7 +31,7 @@ class Optimizer:
 
     @lr.setter
     def lr(self, lr):                   # checked here, so a schedule's value is checked too
-        if not (_is_number(lr) and 0 < lr < math.inf):
+        if not (is_number(lr) and 0 < lr < math.inf):
             raise ValueError(f"{type(self).__name__}: the learning rate must be a positive "
                              f"finite number, not {lr!r}")
         self._lr = lr
@@ -84,7 +85,7 @@ class SGD(Optimizer):
 
     def __init__(self, params, lr=0.1, momentum=0.0):
         super().__init__(params, lr)
-        if not (_is_number(momentum) and 0 <= momentum < 1):
+        if not (is_number(momentum) and 0 <= momentum < 1):
             raise ValueError(f"SGD: momentum must be a number in [0, 1), not {momentum!r}")
         self.momentum = momentum
         self.velocity = [0.0] * len(self.params)
@@ -104,11 +105,10 @@ class Adam(Optimizer):
     def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8):
         super().__init__(params, lr)
         betas = tuple(betas) if isinstance(betas, (tuple, list)) else (betas,)
-        if not (len(betas) == 2 and all(_is_number(b) and 0 <= b < 1 for b in betas)):
+        if not (len(betas) == 2 and all(is_number(b) and 0 <= b < 1 for b in betas)):
             raise ValueError(f"Adam: betas must be two numbers in [0, 1), like (0.9, 0.999), "
                              f"not {betas!r}")
-        if not (_is_number(eps) and 0 <= eps < math.inf):
-            raise ValueError(f"Adam: eps must be a finite number ≥ 0, not {eps!r}")
+        finite(eps, "Adam: eps", at_least=0)
         self.beta1, self.beta2 = betas
         self.eps = eps
         self.t = 0
@@ -139,15 +139,9 @@ class Adam(Optimizer):
 def minibatches(examples, batch_size, rng=None):
     """Shuffle a copy of the examples, then split it into batches of batch_size (the last may be
     smaller); `rng` is a seed or a `random.Random` (default: the global `random`)."""
-    if not isinstance(batch_size, int) or batch_size < 1:
-        raise ValueError(f"minibatches: batch_size must be a positive integer, not {batch_size!r}")
+    batch_size = size(batch_size, "minibatches: batch_size")
     examples = list(examples)
     if isinstance(rng, int) and not isinstance(rng, bool):
         rng = random.Random(rng)
     (rng or random).shuffle(examples)
     return [examples[i:i + batch_size] for i in range(0, len(examples), batch_size)]
-
-
-def _is_number(x):
-    """A real number that is not a bool (True is not a learning rate)."""
-    return isinstance(x, numbers.Real) and not isinstance(x, bool)

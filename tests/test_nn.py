@@ -512,6 +512,80 @@ def test_finding_6_adam_does_not_freeze_a_parameter_after_a_huge_gradient():
         assert (w.data, opt.t, opt.v) == (2.0, 0, [0.0])
 
 
+@pytest.mark.parametrize('make, says', [
+    (lambda: nn.MLP(-1, [1]), r"MLP: nin \(the number of inputs\) must be an integer ≥ 1, not -1"),
+    (lambda: nn.MLP(2, [0, 1]), r"MLP: the size of layer 1 in nouts=\[0, 1\] must be an integer ≥ 1"),
+    (lambda: nn.MLP(2, [1], act='softmax'), "unknown activation 'softmax'"),   # act unused: 1 layer
+    (lambda: nn.MLP(2, [3, 1], out_act='gelu'), "unknown activation 'gelu'"),
+    (lambda: nn.MLP(2, []), "nouts is empty"),
+    (lambda: nn.MLP(2, 3), r"nouts must be a list of layer sizes, like \[16, 16, 1\], not 3"),
+    (lambda: nn.MLP(2, [True]), "must be an integer ≥ 1, not True"),
+    (lambda: nn.MLP(2.0, [1]), "must be an integer ≥ 1, not 2.0"),
+    (lambda: nn.Layer(2, 0), r"layer 1: nout \(its number of neurons\) must be an integer ≥ 1"),
+    (lambda: nn.Neuron(-3), r"neuron 1 of layer 1: nin \(its number of inputs\) must be"),
+    (lambda: nn.hinge_loss([Value(0.5)], [5]), "label 1 is 5, but the labels must be \\+1 or −1"),
+    (lambda: nn.hinge_loss([Value(0.5), Value(1.0)], [1, 0]), "label 2 is 0.*2y − 1"),
+    (lambda: nn.hinge_loss([Value(0.5)], [True]), "label 1 is True"),
+    (lambda: nn.data.one_hot(5, 3), "one_hot: the label must be a class index 0…2, not 5"),
+    (lambda: nn.data.one_hot(-1, 3), "class index 0…2, not -1"),
+    (lambda: nn.data.one_hot(1.0, 3), "class index 0…2, not 1.0"),
+    (lambda: nn.data.one_hot(0, 0), r"one_hot: n \(the number of classes\) must be an integer ≥ 1"),
+    (lambda: nn.data.moons(10, noise=math.inf), r"moons: noise \(a standard deviation\) must be a finite"),
+    (lambda: nn.data.moons(10, noise=math.nan), "must be a finite number ≥ 0, not nan"),
+    (lambda: nn.data.moons(True), "moons: n must be an integer ≥ 2, not True"),
+    (lambda: nn.minibatches([1, 2], True), "minibatches: batch_size must be an integer ≥ 1, not True"),
+    (lambda: nn.minibatches([1, 2], False), "must be an integer ≥ 1, not False"),
+    (lambda: nn.minibatches([1, 2], 1.0), "must be an integer ≥ 1, not 1.0"),
+])
+def test_finding_14_nn_refuses_nonsense_up_front(make, says):
+    with pytest.raises(ValueError, match=says):
+        make()
+
+
+def test_finding_14_a_bad_act_is_refused_before_any_weight_is_drawn():
+    rng = random.Random(0)
+    with pytest.raises(ValueError, match="softmax"):
+        nn.MLP(2, [1], act='softmax', rng=rng)
+    assert rng.random() == random.Random(0).random(), "no draw was spent on the refused network"
+
+
+def test_finding_14_fit_refuses_a_batch_size_of_0_and_bad_epochs():
+    from nn import train
+    model = nn.MLP(1, [1], rng=0)
+    args = (model, [([1.0], 1)], train.batch_loss('hinge'), nn.SGD(model.parameters()))
+    before = [p.data for p in model.parameters()]
+    for kw, says in ((dict(batch_size=0), r"fit: batch_size \(None for one full batch\) must be an "
+                      "integer ≥ 1, not 0"), (dict(batch_size=True), "not True"),
+                     (dict(epochs=0), "fit: epochs must be an integer ≥ 1, not 0")):
+        with pytest.raises(ValueError, match=says):     # batch_size=0 was ZeroDivisionError
+            train.fit(*args, **kw)
+    with pytest.raises(ValueError, match="no examples"):
+        train.fit(model, [], *args[2:])
+    assert [p.data for p in model.parameters()] == before
+
+
+def test_finding_14_numpy_integers_are_sizes():
+    np = pytest.importorskip('numpy')
+    assert [len(b) for b in nn.minibatches(range(5), np.int64(2), rng=0)] == [2, 2, 1]
+    assert nn.data.one_hot(np.int64(1), np.int32(3)) == [0.0, 1.0, 0.0]
+    assert nn.data.moons(np.int64(6), seed=1) == nn.data.moons(6, seed=1)
+    model = nn.MLP(np.int64(2), [np.int64(3), 1], rng=5)
+    assert [len(layer.neurons) for layer in model.layers] == [3, 1]
+    assert model([1.0, 2.0]).data == nn.MLP(2, [3, 1], rng=5)([1.0, 2.0]).data
+    with pytest.raises(ValueError, match="must be an integer ≥ 1, not (np.)?True"):
+        nn.minibatches([1, 2], np.bool_(True))
+
+
+def test_finding_14_hinge_loss_takes_plain_numbers_as_constant_scores():
+    assert nn.hinge_loss([1.0], [1]).data == 0.0            # was AttributeError: float.relu
+    s = Value(0.25, label='s')
+    L = nn.hinge_loss([s, -2.0], [1, 1])                    # (0.75 + 3) / 2
+    assert L.data == 1.875
+    L.backward()
+    assert s.grad == -0.5
+    assert nn.hinge_loss([Value(0.5)], [-1.0]).data == 1.5  # ±1 as floats are labels too
+
+
 def test_minibatches():
     data = list(range(10))
     batches = nn.minibatches(data, 4, rng=0)
