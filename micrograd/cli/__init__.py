@@ -5,8 +5,9 @@
     python -m micrograd train moons --plot moons.png
     python -m micrograd train digits --plot digits.png
 
-Each command is a module of this package with `add(commands)` (its options) and `run(args)`;
-COMMANDS lists them, in the order `--help` shows them.  Files are written by `paths` (one rule
+Each command is a module of this package with `add(commands)` (its options, registered with
+common.command) and `run(args)` (which may return an exit code); COMMANDS lists them, in the
+order `--help` shows them: a new command is one module and one entry there.  Files are written by `paths` (one rule
 for every output).  Exit codes: 0 done; 2 a bad argument, expression, value or output path, or a
 file that cannot be written (one message saying which, no traceback); 1 a missing program or
 package; 130 interrupted.
@@ -37,14 +38,14 @@ def main(argv=None):
     if args.command is None:                    # `python -m micrograd` alone: the demo
         args = parser.parse_args(['demo'])
     try:
-        args.run(args)
+        code = args.run(args)
     except CommandError as e:
         print(f"micrograd {args.command}: error: {e}", file=sys.stderr)
         return e.code
     except KeyboardInterrupt:
         print(f"micrograd {args.command}: interrupted", file=sys.stderr)
         return 130
-    return 0
+    return code or 0
 
 
 def build_parser():
