@@ -630,3 +630,56 @@ def test_minibatch_gradient_is_the_average():
     for i, p in enumerate(model.parameters()):
         expected = (per_example[0][i] + per_example[1][i]) / 2
         assert math.isclose(p.grad, expected, rel_tol=1e-12, abs_tol=1e-15), (p.label, p.grad, expected)
+
+
+# --- issue 12, finding 17 for nn: no entry point leaves cyclic garbage -----------------------------
+
+def _mlp_backward():
+    model = nn.MLP(2, [3, 1], act='tanh', rng=0)
+    nn.mean([nn.squared_error(model([1.0, 2.0]), 1.0)]).backward()
+
+
+def _optimisers_step():
+    model = nn.MLP(2, [3, 1], rng=0)
+    model([1.0, 2.0]).backward()
+    for opt in (nn.SGD(model.parameters(), momentum=0.5), nn.Adam(model.parameters())):
+        opt.step()
+        opt.zero_grad()
+
+
+def _fit_eagerly():
+    from nn import train
+    model = nn.MLP(2, [3, 1], rng=0)
+    train.fit(model, [([1.0, 2.0], 1), ([0.0, 1.0], -1)], train.batch_loss('hinge', l2=1e-4),
+              nn.SGD(model.parameters()), epochs=2, batch_size=1, rng=0)
+
+
+def _losses_and_data():
+    nn.cross_entropy([Value(1e308), Value(-1e308)], 0).backward()
+    nn.hinge_loss([Value(0.5), 2.0], [1, -1]).backward()
+    nn.data.one_hot(1, 3), nn.data.moons(10, seed=1), nn.minibatches(range(5), 2, rng=0)
+
+
+def _refusals():
+    for bad in (lambda: nn.MLP(2, [0]), lambda: nn.Adam([Value(1.0)], eps=math.nan)):
+        with pytest.raises(ValueError):
+            bad()
+    w = Value(1.0, label='w')
+    w.grad = math.nan
+    with pytest.raises(FloatingPointError):
+        nn.SGD([w]).step()
+
+
+@pytest.mark.parametrize('entry', [_mlp_backward, _optimisers_step, _fit_eagerly, _losses_and_data,
+                                   _refusals])
+def test_finding_17_nn_entry_points_leave_no_cyclic_garbage(entry):
+    import gc
+    entry()                             # first call: imports and caches are not garbage
+    gc.collect()
+    gc.disable()
+    try:
+        entry()
+        found = gc.collect()
+    finally:
+        gc.enable()
+    assert found == 0, f"{entry.__name__} left {found} objects in reference cycles"
