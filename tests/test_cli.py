@@ -1,6 +1,7 @@
 """python -m micrograd demo | graph | train: run as subprocesses from the installed package; their
 files exist and parse; bad input is one clear message with exit code 2, never a traceback."""
 import math
+import os
 import re
 import subprocess
 import sys
@@ -254,6 +255,7 @@ def _bad_places(tmp_path):
     (tmp_path / 'folder.svg').mkdir()
     (tmp_path / 'folder.png').mkdir()
     (tmp_path / 'a-file').write_text('not a folder')
+    os.mkfifo(tmp_path / 'pipe.svg')
     return {'nodir': 'nodir/x', 'in-a-file': 'a-file/x', 'a-folder': 'folder'}
 
 
@@ -261,6 +263,7 @@ def _bad_places(tmp_path):
     (['graph', 'x', 'x=1', '-o', ''], '', '-o', 'no file name given'),
     (['graph', 'x', 'x=1', '--html', ''], '', '--html', 'no file name given'),
     (['graph', 'x', 'x=1', '-o', 'folder.svg'], 'folder.svg', '-o', 'it is a folder'),
+    (['graph', 'x', 'x=1', '-o', 'pipe.svg'], 'pipe.svg', '-o', 'it is not a regular file'),
     (['graph', 'x', 'x=1', '-o', 'nodir/x.svg'], 'nodir/x.svg', '-o',
      "the folder 'nodir' does not exist"),
     (['graph', 'x', 'x=1', '--html', 'a-file/x.html'], 'a-file/x.html', '--html',
@@ -295,6 +298,20 @@ def test_finding_10_a_bad_output_path_is_refused_before_any_work(args, path, opt
     assert len(err.strip().splitlines()) == 1, f"one message, not:\n{err}"
     assert out == '', f"nothing is done (or printed) before the paths are checked:\n{out}"
     assert sorted(p.name for p in tmp_path.rglob('*')) == before, "nothing is written or created"
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root may write any file: nothing is read-only")
+def test_finding_10_a_read_only_output_is_refused(tmp_path, capsys, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / 'f.svg').write_text(OLD)
+    (tmp_path / 'f.svg').chmod(0o444)
+    code, _, err = in_process('graph', 'x', 'x=1', '-o', 'f.svg', capsys=capsys)
+    assert_clean_error(code, err, "cannot write 'f.svg' (-o): the file is read-only")
+    (tmp_path / 'f.svg').chmod(0o644)
+    (tmp_path / 'ro').mkdir(mode=0o555)
+    code, _, err = in_process('graph', 'x', 'x=1', '-o', 'ro/f.svg', capsys=capsys)
+    assert_clean_error(code, err, "cannot write 'ro/f.svg' (-o): Permission denied")
+    assert (tmp_path / 'f.svg').read_text() == OLD and not list((tmp_path / 'ro').iterdir())
 
 
 def test_finding_10_train_plot_into_a_missing_folder_fails_before_training(tmp_path):

@@ -66,8 +66,6 @@ def write_with(path, option, save):
         save()
     except OSError as e:
         raise bad(path, option, e.strerror or str(e)) from None
-    except UnicodeEncodeError as e:
-        raise bad(path, option, f"U+{ord(e.object[e.start]):04X} cannot be written as UTF-8") from None
 
 
 def write_svg(root, path, option):
