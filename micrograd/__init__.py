@@ -7,6 +7,7 @@
     player.py   step_through: the steps as a page you click through
     expr.py     parse: "tanh(w*x + b)" -> a graph, without eval
     replay.py   compile: a recorded graph replayed as straight-line Python
+    nn.py       micrograd.nn: the top-level `nn`, by micrograd's name (loaded only when asked for)
 """
 from .engine import Value, Op, PRIMITIVES, topological_order, weighted_sum
 from .check import gradcheck, numerical_grad, GradcheckError
