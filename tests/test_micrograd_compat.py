@@ -42,7 +42,7 @@ def _fresh_python(code):
 def test_importing_micrograd_does_not_load_nn():
     out = _fresh_python(
         "import sys, micrograd, micrograd.engine\n"
-        "from micrograd import Value, draw_dot, backward_steps, gradcheck\n"
+        "from micrograd import Value, draw_dot, backward_steps, gradcheck, compare_with_torch\n"
         "print(sorted(m for m in sys.modules if m == 'nn' or m.startswith(('nn.', 'micrograd.nn'))))\n"
         "from micrograd.nn import MLP\n"
         "print('nn' in sys.modules, 'micrograd.nn' in sys.modules)\n")
