@@ -5,15 +5,7 @@ constants), PyTorch runs its own backward, and a table shows every labelled leaf
 gradient in both engines side by side.  PyTorch is optional:
 pip install 'backprop-classroom[torch]'.
 
-Your own `Op` subclass takes part if it says how PyTorch computes it, with a `torch` function
-beside `forward` (the parents as 0-d float64 tensors, its constants as keywords):
-
-    class Softplus(Op):
-        '''y = ln(1 + eˣ);   ∂y/∂x = σ(x)'''
-        symbol = 'softplus'
-        def forward(x): return math.log1p(math.exp(x))
-        def local_grads(x, y): return (1 / (1 + math.exp(-x)),)
-        def torch(x): return torch.nn.functional.softplus(x)
+Your own `Op` subclass takes part if it has a `torch(*xs)` function (see `micrograd.Op`).
 """
 import html
 
@@ -45,9 +37,12 @@ def _weighted_sum(*x):
 
 def _torch_ops(torch):
     """What each built-in primitive is in PyTorch: f(*parent tensors, **the op's constants)."""
-    ops = {
+    return {
         engine.Add: lambda a, b: a + b,
+        engine.Sub: lambda a, b: a - b,
+        engine.Neg: lambda a: -a,
         engine.Mul: lambda a, b: a * b,
+        engine.Div: lambda a, b: a / b,
         engine.Pow: lambda a, k: a ** k,
         engine.PowValue: lambda a, b: a ** b,
         engine.Exp: torch.exp,
@@ -59,12 +54,6 @@ def _torch_ops(torch):
         engine.Cos: torch.cos,
         engine.WeightedSum: _weighted_sum,
     }
-    # a − b, a / b and −a: primitives of their own in newer engines.
-    for name, f in (('Sub', lambda a, b: a - b), ('Div', lambda a, b: a / b),
-                    ('Neg', lambda a: -a)):
-        if hasattr(engine, name):
-            ops[getattr(engine, name)] = f
-    return ops
 
 
 def compare_with_torch(root):

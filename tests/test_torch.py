@@ -261,3 +261,10 @@ def test_from_torch_takes_a_float32_network_and_trains_on(torch):
 def test_from_torch_refuses_what_is_not_an_mlp(torch, modules, message):
     with pytest.raises(ValueError, match=message):
         nn.MLP.from_torch(torch.nn.Sequential(*modules(torch)))
+
+
+def test_every_primitive_has_its_pytorch_counterpart(torch):
+    from micrograd import PRIMITIVES
+    from micrograd.torch_bridge import _torch_ops
+    missing = [op.__name__ for op in PRIMITIVES if op not in _torch_ops(torch)]
+    assert not missing, f"compare_with_torch cannot redo {missing}"
