@@ -85,6 +85,39 @@ def test_micrograds_demo_gives_its_published_losses():
     assert accuracy == 1.0
 
 
+# --- micrograd's README example and its test_engine.py, without torch -------------------------
+
+def test_micrograds_readme_example_prints_its_numbers():
+    a = Value(-4.0)
+    b = Value(2.0)
+    c = a + b
+    d = a * b + b ** 3
+    c += c + 1
+    c += 1 + c + (-a)
+    d += d * 2 + (b + a).relu()
+    d += 3 * d + (b - a).relu()
+    e = c - d
+    f = e ** 2
+    g = f / 2.0
+    g += 10.0 / f
+    assert f'{g.data:.4f}' == '24.7041'
+    g.backward()
+    assert (f'{a.grad:.4f}', f'{b.grad:.4f}') == ('138.8338', '645.5773')
+    # by hand: c = −1, d = 6, e = −7, f = 49, so g = 49/2 + 10/49 = 1210.5/49
+    assert math.isclose(g.data, 1210.5 / 49, rel_tol=1e-15)
+
+
+def test_micrograds_sanity_check_without_torch():
+    """test_engine.py's first test, with the numbers PyTorch gives it: y = −20, dy/dx = 46."""
+    x = Value(-4.0)
+    z = 2 * x + 2 + x
+    q = z.relu() + z * x
+    h = (z * z).relu()
+    y = h + q + q * x
+    y.backward()
+    assert (y.data, x.grad) == (-20.0, 46.0)
+
+
 # --- the lecture's manual walk: `_backward()` one node at a time --------------------------------
 
 def test_the_lectures_manual_backward_walk_gives_its_numbers():
