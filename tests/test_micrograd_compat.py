@@ -15,6 +15,7 @@ import pytest
 import nn
 from micrograd import Value, topological_order
 from nn.walkthrough import lecture_neuron
+from test_backward import _count_values
 
 
 # --- the import paths of micrograd's notebooks -------------------------------------------------
@@ -234,10 +235,6 @@ def test_builtins_take_local_derivatives_at_forward_time_closures_when_they_run(
 
 
 # --- no reference cycles -------------------------------------------------------------------------
-
-def _count_values():
-    return sum(isinstance(o, Value) for o in gc.get_objects())
-
 
 def test_a_dropped_graph_of_builtin_nodes_is_freed_with_gc_disabled():
     gc.collect()
