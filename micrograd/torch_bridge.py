@@ -172,7 +172,8 @@ class TorchComparison:
 
     def _repr_html_(self):
         head, body = self._lines()
-        cell = lambda tag, text, i: (f"<{tag} style='text-align:{'left' if i == 0 else 'right'}'>"
+        cell = lambda tag, text, i: (f"<{tag} style='text-align:{'left' if i == 0 else 'right'}; "
+                                     f"padding:2px 10px; font-variant-numeric:tabular-nums'>"
                                      f"{html.escape(text)}</{tag}>")
         rows = ''.join('<tr>' + ''.join(cell('td', c, i) for i, c in enumerate(row)) + '</tr>'
                        for row in body)
