@@ -4,14 +4,17 @@ Each test does what a micrograd user's code does, in our own words: the demo's i
 published losses, the lecture's manual `_backward()` walk, ops written the lecture's way (a node
 made by hand plus an assigned `_backward` closure), and that none of it costs a reference cycle.
 """
+import ast
 import gc
 import math
 import random
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
+import micrograd
 import nn
 from micrograd import Value, topological_order
 from nn.walkthrough import lecture_neuron
@@ -48,6 +51,19 @@ def test_importing_micrograd_does_not_load_nn():
         "from micrograd.nn import MLP\n"
         "print('nn' in sys.modules, 'micrograd.nn' in sys.modules)\n")
     assert out.splitlines() == ['[]', 'True True'], out
+
+
+def test_only_the_cli_and_the_alias_import_nn():
+    """The layering of DESIGN.md: the engine and everything that looks at a graph never use nn."""
+    package = Path(micrograd.__file__).parent
+    users = []
+    for path in sorted(package.glob('*.py')):
+        for node in ast.walk(ast.parse(path.read_text(encoding='utf-8'))):
+            names = ([a.name for a in node.names] if isinstance(node, ast.Import) else
+                     [node.module or ''] if isinstance(node, ast.ImportFrom) and not node.level else [])
+            if any(name == 'nn' or name.startswith('nn.') for name in names):
+                users.append(path.name)
+    assert sorted(set(users)) == ['cli.py', 'nn.py'], users
 
 
 # --- micrograd's demo.ipynb: its training loop and its published losses ------------------------
