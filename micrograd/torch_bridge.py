@@ -89,7 +89,7 @@ def _torch_op(node, ops):
     fn = node._fn
     where = f"the {node._op!r} node{engine._node_name(node.label)} with data {node.data!r}"
     if fn is None:
-        closure = getattr(engine, 'learner_backward', lambda n: None)(node) is not None
+        closure = engine.learner_backward(node) is not None
         how = ("its derivative is your own `_backward` closure, which PyTorch cannot see "
                "inside" if closure else "it was built by hand with children and no Op")
         raise TypeError(f"compare_with_torch: {where} has no operation PyTorch can redo: {how}; "
