@@ -323,19 +323,10 @@ def test_random_expressions_have_pythons_value(expr, x, y):
     _check_outcome(text)
 
 
-def test_finding_17_parse_leaves_no_cyclic_garbage():
-    import gc
-
+def test_finding_17_parse_leaves_no_cyclic_garbage(cyclic_garbage):
     def entry():
         parse('tanh(w*x + b) # a neuron\n+ x**2', w=-3, x=2, b=6.88).backward()
         with pytest.raises(ParseError):
             parse('x.__class__', x=1)
-    entry()
-    gc.collect()
-    gc.disable()
-    try:
-        entry()
-        found = gc.collect()
-    finally:
-        gc.enable()
+    found = cyclic_garbage(entry)
     assert found == 0, f"parse left {found} objects in reference cycles"

@@ -672,14 +672,6 @@ def _refusals():
 
 @pytest.mark.parametrize('entry', [_mlp_backward, _optimisers_step, _fit_eagerly, _losses_and_data,
                                    _refusals])
-def test_finding_17_nn_entry_points_leave_no_cyclic_garbage(entry):
-    import gc
-    entry()                             # first call: imports and caches are not garbage
-    gc.collect()
-    gc.disable()
-    try:
-        entry()
-        found = gc.collect()
-    finally:
-        gc.enable()
+def test_finding_17_nn_entry_points_leave_no_cyclic_garbage(entry, cyclic_garbage):
+    found = cyclic_garbage(entry)
     assert found == 0, f"{entry.__name__} left {found} objects in reference cycles"
