@@ -278,8 +278,8 @@ def topological_order(V):
                            f"passed on an incomplete {name}.grad",
                            "backward() must first build a topological order (build_topo) and "
                            "call _backward on reversed(topo): a node only after all its consumers.")
-        expect(expr, "x.grad", x.grad, 75.0, "the order is right, but x.grad is not: "
-               "d = (2a + 1)·a with a = 3x, so ∂d/∂x = 3·(4a + 1) = 75.")
+        expect(expr, "x.grad", x.grad, 75.0, "the order is right, but x.grad is not: a is used "
+               "by b and by d, so its gradient is the sum of both paths — " + OVERWRITE)
 
 
 def _spy(backward, name, calls):
@@ -366,9 +366,11 @@ def second_backward(V):
     first = number(x.grad, "x.grad")
     o.backward()
     second = number(x.grad, "x.grad")
-    times = f"{second / first:.3g}×" if first else "unchanged"
-    return (f"o = x*y + z: after one o.backward() x.grad = {first:g}; after a second, {second:g} "
-            f"({times} the first). Gradients add up across backward() calls, as in the lecture "
-            "(and PyTorch): set every p.grad = 0 (zero_grad) before each backward(). "
-            + ("Interior nodes keep their old .grad and pass it on again, hence more than 2×."
-               if not close(second, 2 * first) and not close(second, first) else ""))
+    said = f"o = x*y + z: after one o.backward() x.grad = {first:g}; after a second, {second:g}. "
+    if close(second, first):
+        return said + ("A second backward() leaves the gradients as they were: yours resets or "
+                       "overwrites them. (The lecture's adds up; training then calls zero_grad.)")
+    return said + ("Gradients add up across backward() calls, as in the lecture (and PyTorch): "
+                   "set every p.grad = 0 (zero_grad) before each backward()."
+                   + ("" if close(second, 2 * first) else " Interior nodes keep their old .grad "
+                      f"and pass it on again, hence {second / first:.3g}× rather than 2×."))
