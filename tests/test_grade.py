@@ -244,7 +244,7 @@ def test_a_backward_that_loops_forever_is_stopped_within_its_time_limit(tmp_path
 
 def test_memory_beyond_the_limit_fails_the_check_it_happens_in(tmp_path):
     source = bug("        self.grad = 1.0\n        for node in reversed(topo):",
-                 "        hoard = [bytearray(1 << 20) for _ in range(10 ** 6)]\n"
+                 "        hoard = [0] * 2 * 10 ** 8      # 1.6 GB\n"
                  "        self.grad = 1.0\n        for node in reversed(topo):")
     report = grade_file(_file(tmp_path, source), memory_mb=300)
     assert report['neuron'].status == 'fail' and 'MemoryError' in report['neuron'].got, str(report)
@@ -264,6 +264,24 @@ def test_grade_takes_a_class_and_ships_its_module_source(tmp_path, monkeypatch):
     report = grade(Value)
     assert report.failed == ['reflected'] and 'learner_engine_13.py' in report.source
     assert '✗ reflected' in str(report) and '<table' in report._repr_html_()
+
+
+def test_grade_in_jupyter_ships_the_cells_that_define_the_class(tmp_path):
+    """A class from a cell, with a method patched in from a later cell, graded from those cells."""
+    import nbformat
+    from nbclient import NotebookClient
+    cells = [ENGINES['no_rmul'][0].replace("    def tanh(self):", "    def unused_tanh(self):"),
+             "import math\n\ndef tanh(self):\n    return Value(math.tanh(self.data), (self,), 'tanh')"
+             "\n\nValue.tanh = tanh",
+             "from micrograd import grade\nreport = grade(Value)\nreport"]
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(c) for c in cells])
+    NotebookClient(nb, timeout=120, kernel_name='python3',
+                   resources={'metadata': {'path': str(tmp_path)}}).execute()
+    shown = nb.cells[-1].outputs[0]['data']
+    assert 'Cell In[1], Cell In[2]' in shown['text/plain'], shown['text/plain']
+    assert '✗ reflected' in shown['text/plain'] and '__rmul__' in shown['text/plain']
+    assert '✗ tanh' in shown['text/plain'] and 'multiply it by out.grad' not in shown['text/plain']
+    assert '<table' in shown['text/html'] and '✗' in shown['text/html']
 
 
 def test_grade_refuses_a_class_without_source():

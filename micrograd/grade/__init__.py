@@ -64,9 +64,19 @@ def _sources(cls):
     path = getattr(module, '__file__', None)
     if path and path in files and os.path.isfile(path):     # a module (or script) file
         return [(path, inspect.getsource(module))]
-    pieces = [(name, ''.join(linecache.getlines(name))) for name in files]
+    pieces = [(_cell_name(name), ''.join(linecache.getlines(name))) for name in files]
     if not pieces or not all(source for _, source in pieces):
         raise LoadError(f"cannot find the source of {cls.__name__}: grade() sends your code to a "
                         f"separate process, so the class must be defined in a file or a notebook cell")
     return pieces
 
+
+
+def _cell_name(filename):
+    """'Cell In[3]' for a notebook cell's file, as IPython names it in tracebacks."""
+    ipython = getattr(sys.modules.get('IPython'), 'get_ipython', lambda: None)()
+    try:
+        kind, number = ipython.compile.format_code_name(filename)
+        return f"{kind} {number}".strip().rstrip(',')
+    except Exception:           # not IPython, an older one, or not a cell: the file name as it is
+        return filename
