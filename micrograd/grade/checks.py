@@ -8,7 +8,8 @@ import math
 READ = {                     # where each idea is explained
     'forward': "notebooks/01_value_graph_chain_rule.ipynb (The expression); 08_build_your_own part 1",
     'reflected': "notebooks/08_build_your_own.ipynb, part 1 (plain numbers on either side)",
-    'local': "notebooks/01_value_graph_chain_rule.ipynb (Derivatives by nudging); 08_build_your_own part 2",
+    'local': "notebooks/01_value_graph_chain_rule.ipynb (Derivatives by nudging); "
+             "08_build_your_own part 2",
     'neuron': "notebooks/01_value_graph_chain_rule.ipynb (One neuron)",
     'paths': "notebooks/03_multi_path_sum.ipynb (many paths add up)",
     'topo': "notebooks/08_build_your_own.ipynb, part 3 (backward: a topological order)",
@@ -61,7 +62,7 @@ def attempt(expr, f, cause="your code raised an exception here (its traceback is
         raise NotYet(f"{expr} raises NotImplementedError{': ' + str(e) if str(e) else ''}") from None
     except Exception as e:
         why = cause(e) if callable(cause) else cause
-        raise Fail(expr, "it to run", f"{type(e).__name__}: {e}", why, error=e) from None
+        raise Fail(expr, '', f"{type(e).__name__}: {e}", why, error=e) from None
 
 
 def number(x, what):
@@ -289,7 +290,7 @@ def _spy(backward, name, calls):
     return spy
 
 
-def _binary(V, op, cases, read):
+def _binary(V, op, cases):
     needs(V, op, 'backward')
     for expr, f, want, grads, cause in cases:
         x, y = V(6.0), V(3.0)
@@ -308,7 +309,7 @@ def subtraction(V):
         ("x, y = Value(6.0), Value(3.0); x - y", lambda x, y: x - y, 3.0,
          ((1.0, "∂(x − y)/∂x = 1."), (-1.0, "∂(x − y)/∂y = −1: the minus sign is lost in backward.")),
          sign),
-        ("Value(6.0) - 2", lambda x, y: x - 2, 4.0, (), WRAP)), 'ops')
+        ("Value(6.0) - 2", lambda x, y: x - 2, 4.0, (), WRAP)))
 
 
 @check('division', "x / y and x / 4", 'ops')
@@ -317,17 +318,21 @@ def division(V):
         ("x, y = Value(6.0), Value(3.0); x / y", lambda x, y: x / y, 2.0,
          ((1 / 3, "∂(x/y)/∂x = 1/y."), (-2 / 3, "∂(x/y)/∂y = −x/y²: x / y is x * y**-1.")),
          "x / y should be x * y**-1."),
-        ("Value(6.0) / 4", lambda x, y: x / 4, 1.5, (), WRAP)), 'ops')
+        ("Value(6.0) / 4", lambda x, y: x / 4, 1.5, (), WRAP)))
 
 
 @check('power', "x ** 3 and x ** -1 (a number exponent)", 'ops')
 def power(V):
-    rule = lambda got: ("power rule: n·xⁿ⁻¹ — the exponent drops by one." if close(got, 3 * 6.0 ** 3)
-                        else "∂(xⁿ)/∂x = n·xⁿ⁻¹: self.grad += other * self.data**(other - 1) * out.grad.")
+    def rule(got):
+        if close(got, 3 * 6.0 ** 3) or close(got, -1 * 6.0 ** -1):
+            return "power rule: n·xⁿ⁻¹ — the exponent drops by one."
+        return "∂(xⁿ)/∂x = n·xⁿ⁻¹: self.grad += other * self.data**(other - 1) * out.grad."
+
     _binary(V, '__pow__', (
-        ("x = Value(6.0); x ** 3", lambda x, y: x ** 3, 216.0, ((108.0, rule),), "x ** n is x.data ** n."),
+        ("x = Value(6.0); x ** 3", lambda x, y: x ** 3, 216.0, ((108.0, rule),),
+         "x ** n is x.data ** n."),
         ("x = Value(6.0); x ** -1", lambda x, y: x ** -1, 1 / 6, ((-1 / 36, rule),),
-         "x ** n is x.data ** n.")), 'ops')
+         "x ** n is x.data ** n.")))
 
 
 @check('tanh_overflow', "tanh(±1000) without overflow", 'stable')

@@ -25,7 +25,8 @@ class Outcome:
         if self.status != 'fail':
             return [self.got]
         lines = [f"  {self.expr}"] if self.expr else []
-        lines.append(f"expected {self.expected}, got {self.got}" if self.expected else f"got {self.got}")
+        lines.append(f"expected {self.expected}, got {self.got}" if self.expected else
+                     f"raised {self.got}")
         lines += [f"cause: {self.cause}", f"read: {self.read}"]
         return lines + ([self.traceback] if self.traceback else [])
 

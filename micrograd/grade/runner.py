@@ -134,7 +134,8 @@ def _child(fd):
     cpu = int(request['cpu_seconds'])        # a backstop should the parent die and never stop us
     resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 1))
     spec = importlib.util.spec_from_file_location(
-        '_micrograd_grade_checks', os.path.join(os.path.dirname(os.path.abspath(__file__)), 'checks.py'))
+        '_micrograd_grade_checks',
+        os.path.join(os.path.dirname(os.path.abspath(__file__)), 'checks.py'))
     checks = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(checks)
     files = {name for name, _ in request['pieces']}
@@ -194,7 +195,8 @@ def _their_traceback(e, files):
         if repeats:
             lines.append(f"  [the line above repeated {repeats} more times]")
         last, repeats = key, 0
-        lines.append(f'  File "{f.filename}", line {f.lineno}, in {f.name}\n    {(f.line or "").strip()}')
+        lines.append(f'  File "{f.filename}", line {f.lineno}, in {f.name}\n'
+                     f'    {(f.line or "").strip()}')
     if repeats:
         lines.append(f"  [the line above repeated {repeats} more times]")
     head = "Traceback (your code only):\n" if lines else ""

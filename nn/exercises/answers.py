@@ -7,25 +7,51 @@ from micrograd import Value
 RTOL, ATOL = 1e-6, 1e-9
 
 
+RULE = ("A number is right within a relative 1e-6, or when rounded to 4 or more significant "
+        "figures it equals the exact answer rounded the same way (-0.1216 for -0.12157…; "
+        "0.235 counts as 0.2350).")
+
+
 def close(answer, expected):
     """|answer − expected| ≤ ATOL + RTOL·|expected|"""
     return abs(answer - expected) <= ATOL + RTOL * abs(expected)
 
+
+def agree(answer, expected):
+    """close(), or: answer is expected rounded to n ≥ 4 significant figures, n as written (a float
+    cannot show trailing zeros, so 0.235 is also 0.2350)."""
+    if close(answer, expected):
+        return True
+    n = max(significant_figures(answer), 4)
+    if answer == 0 or not math.isfinite(answer):
+        return False
+    unit = 10.0 ** (math.floor(math.log10(abs(answer))) - n + 1)     # the last figure's place
+    return abs(answer - expected) <= unit / 2 * (1 + 1e-9)          # ties may round either way
+
+
+def significant_figures(x):
+    """The figures of x as written, which for a float is its shortest repr: 4 for -0.1216."""
+    if not math.isfinite(x):
+        return 0
+    mantissa = repr(abs(float(x))).split('e')[0]
+    return len(mantissa.replace('.', '').strip('0'))
 
 
 class _Bad(Exception):
     """An answer of the wrong form (type, length, shape, NaN): the message says what it was."""
 
 
-
 def _kind(x):
     if x is None:
         return "None"
+    if x is Ellipsis:
+        return "no answer (…)"
     if isinstance(x, str):
         return f"the text {x[:30]!r}"
     if isinstance(x, (list, tuple)):
         return f"a {type(x).__name__} of {len(x)} item{'s' * (len(x) != 1)}"
-    return f"a {type(x).__name__}"
+    name = type(x).__name__
+    return f"{'an' if name[0].lower() in 'aeiou' else 'a'} {name}"
 
 
 def _plain(x):
@@ -34,6 +60,8 @@ def _plain(x):
 
 def _number(x, what='the answer'):
     x = _plain(x)
+    if x is Ellipsis:
+        raise _Bad(f"{what} has no answer yet (…)")
     if isinstance(x, Value):
         raise _Bad(f"{what} is a Value ({x!r}); give its number, e.g. v.grad")
     if isinstance(x, str):
@@ -90,8 +118,7 @@ def _same(a, b):
     if isinstance(a, tuple) or isinstance(b, tuple):
         return (isinstance(a, tuple) and isinstance(b, tuple) and len(a) == len(b)
                 and all(map(_same, a, b)))
-    return a == b if isinstance(a, str) or isinstance(b, str) else close(a, b)
-
+    return a == b if isinstance(a, str) or isinstance(b, str) else agree(a, b)
 
 
 def _labels(x):
@@ -101,7 +128,6 @@ def _labels(x):
     if bad:
         raise _Bad(f"{_kind(bad[0])} is not a label; labels are strings like 'x1'")
     return list(x)
-
 
 
 def _pair(x):

@@ -1,7 +1,7 @@
 """Exercise and Result: an exercise checks an answer and says ✓ with the reason, or ✗ with a hint."""
 import html
 
-from .answers import _Bad, _kind, _same, _shape, close
+from .answers import RULE, _Bad, _kind, _same, _shape, agree
 
 class Result:
     """The verdict on one answer: `ok`, and a message (why it is right, or a hint if it is not)."""
@@ -34,6 +34,12 @@ class Text(str):
         return str(self)
 
 
+def _numbers(answer):
+    """Is the answer a number, or a list or matrix of them (read as floats)?"""
+    if isinstance(answer, tuple):
+        return bool(answer) and all(map(_numbers, answer))
+    return isinstance(answer, float)
+
 
 class Exercise:
     """One exercise: `prompt`; `check(answer, reveal=False)` → Result; `hint()`; `solution()`."""
@@ -44,6 +50,8 @@ class Exercise:
         self._solution, self._read, self._because = solution, read, because
         self._hint, self._worked, self._judge = hint, worked, judge
         self._answer = read(solution)
+        if _numbers(self._answer):          # the prompt says when a rounded answer is right
+            self.prompt = f"{prompt}\n\n{RULE}"
         self._slips = list(slips)
         self._names = names
         for wrong, text in self._slips:    # a slip that gives the right answer would be a bug here
@@ -84,7 +92,7 @@ class Exercise:
                                  f"has shape {_shape(self._answer)}.")
         if len(_shape(value)) == 1:                       # a list: which entries, and why
             notes = [self._entry(i, v) for i, (v, right) in enumerate(zip(value, self._answer))
-                     if not close(v, right)]
+                     if not agree(v, right)]
             if any(note.endswith('.') for note in notes):
                 return Result(False, "\n".join(notes))
             return Result(False, f"{', '.join(notes)}. {self._hint}")
@@ -94,8 +102,8 @@ class Exercise:
         """'δ₂ᴸ: <the hint of a slip that gives v here>', or 'δ₂ᴸ is not right'."""
         right, name = self._answer[i], self._names[i] if self._names else f"entry {i + 1}"
         for wrong, text in self._slips:
-            if _shape(wrong) == _shape(self._answer) and not close(wrong[i], right) \
-                    and close(v, wrong[i]):
+            if _shape(wrong) == _shape(self._answer) and not agree(wrong[i], right) \
+                    and agree(v, wrong[i]):
                 return f"{name}: {text}"
         return f"{name} is not right"
 

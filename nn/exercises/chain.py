@@ -1,11 +1,11 @@
-"""ex04–ex08 (notebooks/exercises/ex_02, ex_03) — the chain rule, one neuron per layer (3Blue1Brown), and many paths
-(Hung-yi Lee)."""
+"""ex04–ex08 (notebooks/exercises/ex_02, ex_03): the chain rule, one neuron per layer
+(3Blue1Brown), and many paths add up (Hung-yi Lee)."""
 from micrograd import Value
 from ..losses import squared_error
 from .answers import _number
 from .base import Exercise
-from .slips import (_HALF_3B1B, _NEG, _SIGN, _TWICE, _missing_sigma_prime, _over, _sigma_prime, _slips,
-                    _times)
+from .slips import (_HALF_3B1B, _NEG, _SIGN, _TWICE, _missing_sigma_prime, _over, _sigma_not_slope,
+                    _sigma_prime, _slips, _times)
 
 _CHAIN = ("3Blue1Brown's chain, one neuron per layer, the last layer L:\n"
           "  z(L) = w(L)·a(L−1) + b(L),   a(L) = σ(z(L)),   C0 = (a(L) − y)²\n"
@@ -36,7 +36,7 @@ def _ex04_chain_w():
                                                        "missing (what's left is ∂C0/∂b(L)).")) +
         [(w.data * sp * dC_da, "∂z(L)/∂w(L) is a(L−1), the input on the weight — you used w(L) "
                                "(that gives ∂C0/∂a(L−1))."),
-         (a_prev.data * a * dC_da, "Use the slope σ'(z(L)), not σ(z(L)) itself.")])
+         (a_prev.data * a * dC_da, _sigma_not_slope('(L)'))])
 
 
 def _ex05_chain_b():
@@ -49,7 +49,7 @@ def _ex05_chain_b():
         f"1·σ'(z)·2(a − y) = {sp:.10g} × {dC_da:.10g} = {b.grad:.10g}",
         _chain_slips(b.grad, sp, (_times(a_prev.data), "∂z(L)/∂b(L) = 1: multiplying by a(L−1) "
                                                         "gives the weight's gradient instead.")) +
-        [(a * dC_da, "Use the slope σ'(z(L)), not σ(z(L)) itself.")])
+        [(a * dC_da, _sigma_not_slope('(L)'))])
 
 
 def _ex06_chain_a_prev():
@@ -64,7 +64,7 @@ def _ex06_chain_a_prev():
                                                        "missing.")) +
         [(a_prev.data * sp * dC_da, "∂z(L)/∂a(L−1) is the weight w(L), not a(L−1) itself (that "
                                     "gives ∂C0/∂w(L))."),
-         (w.data * a * dC_da, "Use the slope σ'(z(L)), not σ(z(L)) itself.")])
+         (w.data * a * dC_da, _sigma_not_slope('(L)'))])
 
 
 def _ex07_bias_one_layer_back():
@@ -89,7 +89,9 @@ def _ex07_bias_one_layer_back():
                (_times(2.0), _TWICE), (_NEG, _SIGN),
                (_over(w2.data), "Missing w(2): from z(2) back to a(1) the chain multiplies by "
                                 "∂z(2)/∂a(1) = w(2).")) +
-        [(b1.grad * a0.data, "∂z(1)/∂b(1) = 1: multiplying by a(0) gives ∂C0/∂w(1) instead.")])
+        [(b1.grad * a0.data, "∂z(1)/∂b(1) = 1: multiplying by a(0) gives ∂C0/∂w(1) instead."),
+         (b1.grad / sp1 * a1.data, _sigma_not_slope('(1)')),
+         (b1.grad / sp2 * a2.data, _sigma_not_slope('(2)'))])
 
 
 def _ex08_multipath():
@@ -113,5 +115,5 @@ def _ex08_multipath():
         f"σ'(4)·(2 × 0.3 + (-2) × 0.45) = {sp:.10g} × {w3 * g1 + w4 * g2:g} = {z.grad:.10g}",
         _slips(z.grad, (_over(sp), _missing_sigma_prime('')), (_NEG, "Check the signs of "
                                                                "w4 = -2 and of each product.")) +
-        [(sp * w3 * g1, path), (sp * w4 * g2, path), (w3 * g1, path + " Also σ'(z) is missing."),
-         (w4 * g2, path + " Also σ'(z) is missing.")])
+        [(z.grad / sp * a.data, _sigma_not_slope('')), (sp * w3 * g1, path), (sp * w4 * g2, path),
+         (w3 * g1, path + " Also σ'(z) is missing."), (w4 * g2, path + " Also σ'(z) is missing.")])

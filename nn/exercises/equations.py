@@ -1,10 +1,11 @@
-"""ex09–ex13 (notebooks/exercises/ex_04, ex_05) — Nielsen's four equations (BP1, BP2, BP4) and the matrix form."""
+"""ex09–ex13 (notebooks/exercises/ex_04, ex_05): Nielsen's four equations (BP1, BP2, BP4) and
+the matrix form."""
 from micrograd import Value
 from ..losses import quadratic_cost
 from .answers import _dims, _matrix, _number, _vector
 from .base import Exercise
-from .slips import (_HALF_NIELSEN, _HALVED, _NEG, _SIGN, _fmt, _missing_sigma_prime, _over, _sigma_prime,
-                    _slips, _times, _transposed)
+from .slips import (_HALF_NIELSEN, _HALVED, _NEG, _SIGN_HALF, _fmt, _missing_sigma_prime, _over,
+                    _sigma_not_slope, _sigma_prime, _slips, _times, _transposed)
 
 def _ex09_bp1():
     z = [Value(0.5, label='z1'), Value(-1.2, label='z2')]
@@ -22,8 +23,8 @@ def _ex09_bp1():
         "δᴸ = ∇ₐC ⊙ σ'(zᴸ): first ∂C/∂aⱼ for this cost, then through the sigmoid.",
         f"(aᴸ − y) ⊙ σ'(zᴸ) = {_fmt(diff)} ⊙ {_fmt(sp)} = {_fmt(answer)}",
         _slips(answer, (_over(sp), _missing_sigma_prime('ᴸ')), (_times(2.0), _HALF_NIELSEN),
-               (_over(2.0), _HALVED), (_NEG, _SIGN)) +
-        [(tuple(d * aj.data for d, aj in zip(diff, a)), "Use the slope σ'(zᴸ), not σ(zᴸ) = aᴸ.")],
+               (_over(2.0), _HALVED), (_NEG, _SIGN_HALF)) +
+        [(tuple(d * aj.data for d, aj in zip(diff, a)), _sigma_not_slope('ᴸ') + " (σ(zᴸ) = aᴸ.)")],
         names=('δ₁ᴸ', 'δ₂ᴸ'))
 
 
@@ -51,7 +52,8 @@ def _ex10_bp2():
         f"(wᵀδ) ⊙ σ'(z) = {_fmt(back)} ⊙ {_fmt(sp)} = {_fmt(answer)}",
         _slips(answer, (_over(sp), _missing_sigma_prime('ˡ')), (_NEG, "Check the sign of each "
                                                                 "product w·δ.")) +
-        [(wrong_way, transpose),
+        [(tuple(v / s * ak.data for v, s, ak in zip(answer, sp, a)), _sigma_not_slope('ˡ')),
+         (wrong_way, transpose),
          (tuple(v / s for v, s in zip(wrong_way, sp)), transpose + " Also σ'(zˡ) is missing.")],
         names=('δ₁ˡ', 'δ₂ˡ'))
 
@@ -100,9 +102,11 @@ def _ex12_matrix_gradient():
         "First δ_L (one number per output), then an outer product with the layer's input.",
         f"δ_L = {_fmt(delta)},  δ_L x_(L−1)ᵀ = {_fmt(answer)}",
         _slips(answer, (_over(sp), _missing_sigma_prime('_L')), (_times(2.0), _HALF_NIELSEN),
-               (_over(2.0), _HALVED), (_NEG, _SIGN),
+               (_over(2.0), _HALVED), (_NEG, "Check the sign: ∂/∂x of ½‖x_L − t‖² is x_L − t, "
+                                             "not t − x_L; a cost grows when x_L moves away from t."),
                (_transposed, "Transposed: ∂E/∂W_L = δ_L x_(L−1)ᵀ has W_L's shape — one row per "
-                             "output neuron; yours is x_(L−1) δ_Lᵀ.")))
+                             "output neuron; yours is x_(L−1) δ_Lᵀ.")) +
+        [(_times(tuple(xj.data / s for xj, s in zip(x, sp)))(answer), _sigma_not_slope('_L'))])
 
 
 def _ex13_gradient_shape():

@@ -1,4 +1,5 @@
-"""ex14, ex16, ex17 (notebooks/exercises/ex_06) — the backward pass as code: a topological order, and a bug to find and fix."""
+"""ex14, ex16, ex17 (notebooks/exercises/ex_06): the backward pass as code — a topological order,
+and a bug to find and fix."""
 import inspect
 
 from micrograd import Value, topological_order
@@ -44,7 +45,6 @@ def _ex14_topological_order():
         "a list of the 10 labels, e.g. ['x1', …]", order, _labels, "", 
         "Start from the leaves; add a node only once all of its inputs are already listed.",
         "One valid order (micrograd.topological_order): " + ", ".join(order), judge=judge)
-
 
 
 # ex16's listing, printed with its line numbers (hence no docstring). The bug is deliberate.
@@ -120,7 +120,6 @@ def _ex16_find_the_bug():
             "gradient arrives along a second path?",
         f"line {bug}, `parent.grad = local * node.grad`, must be `+=`; node {node!r} "
         f"(reached along two paths) keeps only the last one.", judge=judge)
-
 
 
 def _ex17_fix_the_bug():

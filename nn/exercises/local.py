@@ -1,4 +1,5 @@
-"""ex01–ex03 (notebooks/exercises/ex_01) — local derivatives: a product, tanh (Karpathy's neuron), σ, exp, log, a power."""
+"""ex01–ex03 (notebooks/exercises/ex_01): local derivatives of a product, of tanh (Karpathy's
+neuron), of σ, exp, log and a power."""
 import math
 
 from micrograd import Value
@@ -54,7 +55,7 @@ def _ex03_local_derivatives():
         "σ' = σ(1 − σ), (eˣ)' = eˣ, (ln x)' = 1/x, (x³)' = 3x².",
         "Each is the textbook derivative evaluated at x; σ's is easiest written with σ(x) itself.",
         "σ(x)(1 − σ(x)), eˣ, 1/x, 3x² at x = 0.5 = " + _fmt(answer),
-        [(_with_entry(answer, 0, s), "σ'(x) is not σ(x): it is σ(x)(1 − σ(x))."),
+        [(_with_entry(answer, 0, s), "σ'(x) is not σ(x): it is σ(x)(1 − σ(x)), the slope of σ."),
          (_with_entry(answer, 0, 0.5 * 0.5), "σ'(x) = σ(x)(1 − σ(x)) uses σ(x), not x."),
          (_with_entry(answer, 1, 0.5 * math.exp(-0.5)),
           "eˣ is not a power of x: the power rule does not apply; eˣ is its own derivative."),

@@ -1,4 +1,5 @@
-"""ex15 (notebooks/exercises/ex_06) — a new op: the learner writes swish's local derivative, checked by gradcheck."""
+"""ex15 (notebooks/exercises/ex_06): a new op — the learner writes swish's local derivative,
+checked by gradcheck."""
 import inspect
 import math
 
@@ -28,7 +29,9 @@ def _ex15_new_op():
              (lambda x: sig(x) * (1 - sig(x)), "That is σ'(x) alone; y = x·σ(x) is a product — "
                                                "use the product rule."),
              (lambda x: -_swish_local_grad(x, _swish(x)), "Check the sign of each term."),
-             (_swish, "That returns the output y itself, not its slope ∂y/∂x.")]
+             (_swish, "That returns the output y itself, not its slope ∂y/∂x."),
+             (lambda x: sig(x) + x * sig(x), "The second term of the product rule is x·σ'(x): use the "
+                                             "slope σ'(x) = σ(x)(1 − σ(x)), not σ(x) itself.")]
 
     def judge(g):
         yours = []

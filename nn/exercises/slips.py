@@ -55,12 +55,19 @@ def _fmt(x):
 _NEG = _times(-1.0)
 _SIGN = ("Check the sign: ∂/∂a of (a − y)² is 2(a − y), not 2(y − a); a cost grows when a moves "
         "away from y.")
+_SIGN_HALF = ("Check the sign: ∂/∂a of ½Σ(a − y)² is a − y, not y − a; a cost grows when a moves "
+              "away from y.")
 _HALF_3B1B = ("Factor of 2: C0 = (a − y)² has no ½ in front, so ∂C0/∂a = 2(a − y) — the 2 stays. "
              "(Nielsen's ½(a − y)² is the one whose 2 cancels.)")
 _TWICE = "Factor of 2: the 2 from differentiating the square appears once; you have it twice."
 _HALF_NIELSEN = ("Factor of 2: Nielsen's C = ½Σ(a − y)² has a ½ that cancels the 2 of the square, "
                 "so ∂C/∂a = a − y with no 2.")
 _HALVED = "Factor of 2: the ½ of C = ½(a − y)² is used up cancelling the 2; don't halve again."
+
+
+def _sigma_not_slope(z):
+    """The hint for σ(z) where the chain needs the slope σ'(z)."""
+    return f"Use the slope σ'(z{z}) = σ(z{z})(1 − σ(z{z})), not σ(z{z}) itself."
 
 
 def _missing_sigma_prime(z):
