@@ -19,9 +19,11 @@ def _chain():
     return a_prev, w, b, a.data, a.data * (1 - a.data), 2 * (a.data - 1.0)
 
 
-def _chain_slips(answer, sp, *more):
+def _chain_slips(answer, a, sp, *more):
+    """The slips of the chain's factors σ'(z(L)) and 2(a(L) − y), and `more` of the exercise's own."""
     return _slips(answer, (_over(sp), _missing_sigma_prime('(L)')), (_over(2.0), _HALF_3B1B),
-                  (_times(2.0), _TWICE), (_NEG, _SIGN), *more)
+                  (_times(2.0), _TWICE), (_NEG, _SIGN), *more) + \
+        [(answer / sp * a, _sigma_not_slope('(L)'))]
 
 
 def _ex04_chain_w():
@@ -32,11 +34,10 @@ def _ex04_chain_w():
         "∂C0/∂w(L) = ∂z/∂w · ∂a/∂z · ∂C0/∂a = a(L−1) · σ'(z(L)) · 2(a(L) − y).",
         "Three factors: how z moves with w, how a moves with z, how C0 moves with a.",
         f"a(L−1)·σ'(z)·2(a − y) = {a_prev.data:g} × {sp:.10g} × {dC_da:.10g} = {w.grad:.10g}",
-        _chain_slips(w.grad, sp, (_over(a_prev.data), "∂z(L)/∂w(L) = a(L−1): that factor is "
+        _chain_slips(w.grad, a, sp, (_over(a_prev.data), "∂z(L)/∂w(L) = a(L−1): that factor is "
                                                        "missing (what's left is ∂C0/∂b(L)).")) +
         [(w.data * sp * dC_da, "∂z(L)/∂w(L) is a(L−1), the input on the weight — you used w(L) "
-                               "(that gives ∂C0/∂a(L−1))."),
-         (a_prev.data * a * dC_da, _sigma_not_slope('(L)'))])
+                               "(that gives ∂C0/∂a(L−1)).")])
 
 
 def _ex05_chain_b():
@@ -47,9 +48,8 @@ def _ex05_chain_b():
         "∂C0/∂b(L) = 1 · σ'(z(L)) · 2(a(L) − y): ∂z/∂b = 1.",
         "Same chain as for the weight, but ∂z(L)/∂b(L) is simpler.",
         f"1·σ'(z)·2(a − y) = {sp:.10g} × {dC_da:.10g} = {b.grad:.10g}",
-        _chain_slips(b.grad, sp, (_times(a_prev.data), "∂z(L)/∂b(L) = 1: multiplying by a(L−1) "
-                                                        "gives the weight's gradient instead.")) +
-        [(a * dC_da, _sigma_not_slope('(L)'))])
+        _chain_slips(b.grad, a, sp, (_times(a_prev.data), "∂z(L)/∂b(L) = 1: multiplying by a(L−1) "
+                                                        "gives the weight's gradient instead.")))
 
 
 def _ex06_chain_a_prev():
@@ -60,11 +60,10 @@ def _ex06_chain_a_prev():
         "∂C0/∂a(L−1) = w(L) · σ'(z(L)) · 2(a(L) − y) — then keep iterating backwards.",
         "∂z(L)/∂a(L−1) is whatever multiplies a(L−1) in z(L).",
         f"w(L)·σ'(z)·2(a − y) = {w.data:g} × {sp:.10g} × {dC_da:.10g} = {a_prev.grad:.10g}",
-        _chain_slips(a_prev.grad, sp, (_over(w.data), "∂z(L)/∂a(L−1) = w(L): that factor is "
+        _chain_slips(a_prev.grad, a, sp, (_over(w.data), "∂z(L)/∂a(L−1) = w(L): that factor is "
                                                        "missing.")) +
         [(a_prev.data * sp * dC_da, "∂z(L)/∂a(L−1) is the weight w(L), not a(L−1) itself (that "
-                                    "gives ∂C0/∂w(L))."),
-         (w.data * a * dC_da, _sigma_not_slope('(L)'))])
+                                    "gives ∂C0/∂w(L)).")])
 
 
 def _ex07_bias_one_layer_back():
