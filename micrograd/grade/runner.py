@@ -100,12 +100,13 @@ def _stop(child):
 def _stopped(child, timeout):
     """The result of a check that gave no answer: it ran out of time, or the process died."""
     if child.poll() is None:
-        return dict(status='fail', got=f"no answer within {timeout:g} s: stopped",
+        return dict(status='fail', expected=f"an answer within {timeout:g} s",
+                    got="none: the check was stopped",
                     cause="the code never finished: a loop that does not end (in a _backward, "
                           "or a topological sort that revisits nodes).")
     code = child.returncode
     how = f"signal {signal.Signals(-code).name}" if code < 0 else f"exit code {code}"
-    return dict(status='fail', got=f"the process died ({how})",
+    return dict(status='fail', expected="an answer", got=f"none: the process died ({how})",
                 cause="the code crashed Python: a recursion too deep for the C stack (a raised "
                       "sys.setrecursionlimit), memory beyond the limit, or os._exit.")
 
