@@ -285,6 +285,14 @@ def test_grade_in_jupyter_ships_the_cells_that_define_the_class(tmp_path):
     assert '<table' in shown['text/html'] and '✗' in shown['text/html']
 
 
+def test_our_own_engine_passes_every_check_and_adds_up_exactly_twice():
+    import micrograd
+    report = grade(micrograd.Value)
+    assert report.passed == [name for name, *_ in CHECKS if name != 'second_backward'], str(report)
+    note = report['second_backward'].got
+    assert 'x.grad = -3; after a second, -6' in note and 'Interior' not in note, note
+
+
 def test_grade_refuses_a_class_without_source():
     with pytest.raises(LoadError, match='cannot find the source'):
         grade(type('Value', (), {'__init__': eval('lambda self, data: None')}))

@@ -8,7 +8,9 @@ Only the class's source goes to the subprocess, never the class itself: a class 
 is graded from that file; a class defined in a notebook cell from that cell, and from the cells
 that later assigned methods to it (`Value.tanh = tanh`) — IPython keeps cell sources in linecache.
 A class whose source cannot be found (typed at a plain `python` prompt, or made by `type()`)
-cannot be graded: define it in a file or a notebook cell.
+cannot be graded: define it in a file or a notebook cell. A module's file is run on its own, so its
+relative imports (`from .x import y`) fail, and in a notebook only the cells named above are sent:
+the imports they need (`import math`) must be in those cells.
 """
 import inspect
 import linecache
