@@ -202,6 +202,12 @@ def test_each_broken_engine_fails_the_right_check(name, tmp_path):
     assert set(report.failed) == {check} | ALSO.get(name, set()), f"{name}:\n{report}"
 
 
+def test_a_set_for_prev_with_the_lectures_closures_is_not_flagged(tmp_path):
+    """Karpathy's micrograd keeps _prev as a set; with a closure per op a + a is still right."""
+    report = grade_file(_file(tmp_path, bug("self._prev = tuple(_children)", "self._prev = set(_children)")))
+    assert report and report['used_twice'].status == 'pass', str(report)
+
+
 def test_the_overwrite_bug_shows_the_smallest_expression_and_both_numbers(tmp_path):
     o = grade_file(_file(tmp_path, ENGINES['overwrite'][0]))['used_twice']
     assert (o.expr, o.expected, o.got) == ("a = Value(3.0); b = a + a; b.backward()", "a.grad = 2", "1")
