@@ -1,9 +1,10 @@
-"""python -m micrograd [demo | graph | train]: the application layer (the one place that uses nn).
+"""python -m micrograd demo | graph | train | grade: the application layer (the one user of nn).
 
     python -m micrograd demo                      the seeds' worked examples: tables, SVGs, players
     python -m micrograd graph "tanh(w*x + b)" w=-3 x=2 b=6.88 -o f.svg --html f.html --steps
     python -m micrograd train moons --plot moons.png
     python -m micrograd train digits --plot digits.png
+    python -m micrograd grade my_engine.py[:Value]   (see micrograd/grade/command.py)
 
 Each command is a module of this package with `add(commands)` (its options, registered with
 common.command) and `run(args)` (which may return an exit code); COMMANDS lists them, in the
@@ -15,12 +16,12 @@ package; 130 interrupted.
 import argparse
 import sys
 
-from . import demo, graph, train
+from . import demo, grade, graph, train
 from .common import CommandError
 
 __all__ = ['main', 'build_parser', 'COMMANDS', 'CommandError']
 
-COMMANDS = (demo, graph, train)
+COMMANDS = (demo, graph, train, grade)
 
 
 def main(argv=None):

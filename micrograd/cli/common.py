@@ -18,12 +18,15 @@ class CommandError(Exception):
         self.code = code
 
 
-def command(commands, name, help, description, epilog, run):
-    """Register the subcommand `name` (its --help ends with the files rule); returns its parser."""
-    p = commands.add_parser(name, help=help, description=description,
-                            epilog=f"{epilog}\n\n{_wrap(FILES_RULE)}",
+def command(commands, name, help, description, epilog, run=None, writes_files=False):
+    """Register the subcommand `name` and return its parser; the --help of a command that writes
+    files ends with the files rule."""
+    if writes_files:
+        epilog = f"{epilog}\n\n{_wrap(FILES_RULE)}"
+    p = commands.add_parser(name, help=help, description=description, epilog=epilog,
                             formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.set_defaults(run=run)
+    if run is not None:
+        p.set_defaults(run=run)
     return p
 
 

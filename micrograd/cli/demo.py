@@ -12,7 +12,7 @@ def add(commands):
                 "Print the chain-rule tables of the seeds' worked examples (3Blue1Brown's chain,\n"
                 "Hung-yi Lee's network, Nielsen's four equations, the matrix form), then write the\n"
                 "graphs of the first two as SVG pictures and as step-through pages.",
-                "example:\n  python -m micrograd demo -o micrograd-out", run)
+                "example:\n  python -m micrograd demo -o micrograd-out", run, writes_files=True)
     p.add_argument('-o', '--out', metavar='DIR', default='micrograd-out',
                    help="the folder to write the SVGs and HTML pages into, created if missing "
                         "(its parent must exist; default: %(default)s)")

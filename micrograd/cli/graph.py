@@ -19,7 +19,7 @@ def add(commands):
                 "  python -m micrograd graph 'tanh(w*x + b)' x=2 w=-3 b=6.88 -o neuron.svg\n"
                 "  python -m micrograd graph 'x*x + log(x)' x=3 --steps --html steps.html\n"
                 "  python -m micrograd graph -- '-x**2' x=3     (an EXPR starting with '-' "
-                "needs '--' before it)", run)
+                "needs '--' before it)", run, writes_files=True)
     p.add_argument('expr', metavar='EXPR', help="the expression, in quotes, e.g. 'tanh(w*x + b)'")
     p.add_argument('values', metavar='NAME=VALUE', nargs='*',
                    help="a number for every name in EXPR, e.g. x=2 w=-3 b=6.88")

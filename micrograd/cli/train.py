@@ -30,7 +30,7 @@ def add(commands):
         "  python -m micrograd train moons --plot moons.png\n"
         "  python -m micrograd train digits --plot digits.png\n"
         "  python -m micrograd train digits --loss quadratic --lr 3 --epochs 10 --train-size 500\n"
-        "  python -m micrograd train moons --compiled", run)
+        "  python -m micrograd train moons --compiled", run, writes_files=True)
     p.add_argument('dataset', choices=('moons', 'digits'), metavar='DATASET',
                    help="moons or digits")
     p.add_argument('--hidden', type=_sizes, metavar='N,N,…',
