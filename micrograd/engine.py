@@ -128,17 +128,22 @@ class Value:
                 node.grad = 0.0
             self.grad = 1.0
             for node in reversed(order):        # every node after all of its consumers
-                g = node.grad                   # ∂self/∂node, complete: all consumers are done
-                if g - g:                       # inf or nan: find why, put every .grad back
-                    g = _not_finite(order, node, g)
                 locals_ = node._local           # ∂node/∂parent, one per parent; () for a leaf
                 if type(locals_) is tuple:
+                    g = node.grad               # ∂self/∂node, complete: all consumers are done
                     for parent, local in zip(node._prev, locals_):
                         parent.grad += local * g    # the chain rule; += sums the paths
                 elif locals_ is None:
                     raise TypeError(_no_derivatives(node))
-                else:
-                    locals_()                   # the learner's own _backward, micrograd-style
+                else:                           # the learner's own _backward, micrograd-style
+                    if node.grad - node.grad:
+                        _first_not_finite(order)
+                    locals_()
+            # inf or nan flows on to every parent, so it shows in the total: only then look for
+            # the node it started at (checking every node on the way would cost more than the rule)
+            total = sum(map(_grad_of, order))
+            if total - total:
+                _first_not_finite(order)
             if again:                           # (a first pass has nothing to add back)
                 for done, grad in zip(order, earlier):
                     done.grad += grad
@@ -673,6 +678,14 @@ def _no_derivatives(node):
 
 def _where(node):
     return f"the {node._op or 'leaf'} node{_node_name(node._label)} with data {node._data!r}"
+
+
+def _first_not_finite(order):
+    """Raise for the first node, last first, whose gradient is inf or nan (zeroing constants'):
+    the node where backward() would have stopped, had it checked every node on its way."""
+    for node in reversed(order):
+        if node.grad - node.grad:
+            _not_finite(order, node, node.grad)
 
 
 def _not_finite(order, node, g):
