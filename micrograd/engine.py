@@ -236,16 +236,8 @@ class Op:
             raise _op_error(cls, parents, const, e, "its local derivative") from None
         # A local derivative may be infinite (√x at 0, 1/b for a tiny b) though the result is
         # finite: backward reports it, naming the edge, only if a gradient has to flow through it.
-        node = _new(Value)
-        node._data = out
-        node.grad = 0.0
-        node._prev = parents
-        node._op = cls.name(**const) if const else cls.symbol
-        node._label = ''
-        node._local = local
-        node._fn = cls
-        node._const = const or _NO_CONST
-        return node
+        return _node(out, parents, cls.name(**const) if const else cls.symbol, local, cls,
+                     const or _NO_CONST)
 
     @classmethod
     def name(cls, **const):
@@ -499,16 +491,7 @@ def _binary(op, reflected=False, swap=False):
             return op.apply(a, b)
         if out - out:                           # inf or nan
             return op.apply(a, b)
-        node = _new(Value)
-        node._data = out
-        node.grad = 0.0
-        node._prev = (a, b)
-        node._op = symbol
-        node._label = ''
-        node._local = local
-        node._fn = op
-        node._const = _NO_CONST
-        return node
+        return _node(out, (a, b), symbol, local, op, _NO_CONST)
     operator.__name__ = operator.__qualname__ = f"{op.__name__} ({symbol})"
     operator.__doc__ = f"{op.__doc__.split(';')[0].strip()}: one {op.__name__} node"
     return operator
@@ -527,16 +510,7 @@ def _unary(op):
             return op.apply(self)
         if out - out:
             return op.apply(self)
-        node = _new(Value)
-        node._data = out
-        node.grad = 0.0
-        node._prev = (self,)
-        node._op = symbol
-        node._label = ''
-        node._local = local
-        node._fn = op
-        node._const = _NO_CONST
-        return node
+        return _node(out, (self,), symbol, local, op, _NO_CONST)
     method.__name__ = method.__qualname__ = op.__name__.lower()
     method.__doc__ = f"{op.__doc__.split(';')[0].strip()}: one {op.__name__} node"
     return method
@@ -586,18 +560,23 @@ def _real(x, label='', what='Value data'):
     return x
 
 
+def _node(data, parents, op, local, fn, const):
+    """A Value whose every slot is given, without Value.__init__'s checks: the ops have checked."""
+    node = _new(Value)
+    node._data = data
+    node.grad = 0.0
+    node._prev = parents
+    node._op = op
+    node._label = ''
+    node._local = local
+    node._fn = fn
+    node._const = const
+    return node
+
+
 def _constant(x):
     """A finite float as a constant leaf, as _operand makes it (without Value.__init__'s checks)."""
-    c = _new(Value)
-    c._data = x
-    c.grad = 0.0
-    c._prev = ()
-    c._op = ''
-    c._label = ''
-    c._local = ()
-    c._fn = Constant
-    c._const = _NO_CONST
-    return c
+    return _node(x, (), '', (), Constant, _NO_CONST)
 
 
 def _operand(x, op=None):

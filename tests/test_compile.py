@@ -303,9 +303,13 @@ def build_program(steps):
 numbers = st.floats(-3, 3, allow_nan=False).filter(lambda x: x == 0 or abs(x) > 1e-3)
 
 
-@settings(max_examples=60, deadline=None)
+@pytest.mark.parametrize('one_function', [True, False], ids=['one function', 'tape'])
+@settings(max_examples=50, deadline=None)
 @given(programs(), st.lists(st.lists(numbers, min_size=4, max_size=4), min_size=2, max_size=4))
-def test_random_graphs_replay_bit_for_bit_or_fail_like_the_engine(program, points):
+def test_random_graphs_replay_bit_for_bit_or_fail_like_the_engine(one_function, program, points):
+    """Both replays: one function (up to _ONE_FUNCTION nodes), and the tape of a bigger graph (made
+    to happen here on small graphs)."""
+    import micrograd.replay
     n, steps = program
     build = build_program(steps)
     points = [p[:n] for p in points]
@@ -313,7 +317,13 @@ def test_random_graphs_replay_bit_for_bit_or_fail_like_the_engine(program, point
         engine(build, points[0])
     except (ArithmeticError, ValueError):
         assume(False)                           # the engine cannot build it where it's compiled
-    check_replays(f"graph {steps}", build, points[0], points[1:])
+    limit = micrograd.replay._ONE_FUNCTION
+    micrograd.replay._ONE_FUNCTION = limit if one_function else 0
+    try:
+        assert isinstance(compiled(build, points[0])._replay, micrograd.replay._Tape) != one_function
+        check_replays(f"graph {steps}", build, points[0], points[1:])
+    finally:
+        micrograd.replay._ONE_FUNCTION = limit
 
 
 # --- errors ------------------------------------------------------------------------------------
@@ -430,36 +440,6 @@ def test_long_sums_and_long_chains_compile():
 
 
 # --- big graphs: a tape; no cycles; generated names only; the engine's branches ---------------
-
-@settings(max_examples=40, deadline=None)
-@given(programs(), st.lists(st.lists(numbers, min_size=4, max_size=4), min_size=2, max_size=4))
-def test_the_tape_of_a_big_graph_replays_bit_for_bit_too(program, points):
-    """A graph over _ONE_FUNCTION nodes is replayed from a tape: made to happen on small graphs."""
-    import micrograd.replay
-    n, steps = program
-    build = build_program(steps)
-    points = [p[:n] for p in points]
-    try:
-        engine(build, points[0])
-    except (ArithmeticError, ValueError):
-        assume(False)
-    limit = micrograd.replay._ONE_FUNCTION
-    micrograd.replay._ONE_FUNCTION = 0
-    try:
-        f = compiled(build, points[0])
-    finally:
-        micrograd.replay._ONE_FUNCTION = limit
-    assert isinstance(f._replay, micrograd.replay._Tape)
-    for xs in points[1:]:
-        try:
-            expected = engine(build, xs)
-        except (ArithmeticError, ValueError) as e:
-            with pytest.raises(type(e)):
-                f(*xs)
-            continue
-        r = f(*xs)
-        assert_same(f"tape of {steps}", xs, expected, (r.value, r.grads))
-
 
 def test_compile_and_its_replay_leave_no_reference_cycles():
     import gc
