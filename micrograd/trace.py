@@ -15,7 +15,9 @@ their index in `topological_order(root)`, as in the rendered graph); L is the ro
 """
 from dataclasses import dataclass, field, replace
 
-from .engine import Value, topological_order
+from . import engine
+from .engine import Value
+from .graph import describe, exponent, number, wrap
 
 __all__ = ['Term', 'BackwardStep', 'ForwardStep', 'Steps', 'backward_steps', 'forward_steps',
            'format_steps', 'print_steps']
@@ -38,9 +40,12 @@ class Term:
     path: int               # this is contribution `path` (from 1) of the parent's `paths`
     paths: int
     terms: tuple = ()       # on the term that completes a parent reached by several paths: all of them
+    at_root: bool = False   # the node is the root: ∂L/∂node = 1, so the product is just ∂L/∂parent
 
     def symbols(self):
-        """'∂n/∂w1 · ∂L/∂n': this term of the chain rule in ∂ notation."""
+        """'∂n/∂w1 · ∂L/∂n': this term of the chain rule in ∂ notation ('∂L/∂p' at the root)."""
+        if self.at_root:
+            return f"∂{self.L}/∂{self.parent_name}"
         return f"∂{self.node_name}/∂{self.parent_name} · ∂{self.L}/∂{self.node_name}"
 
     def product_text(self):
@@ -57,6 +62,10 @@ class Term:
             where = _where(self.terms, f"all {self.paths} paths, added up")
             return f"{dL} = {symbols} = {names} = {products} = {_num(self.grad)}{where}"
         text = f"{self.symbols()} = {self.product_text()} = {_num(self.product)}"
+        if self.at_root:                    # '∂C0/∂(a − y) = 2·(a − y) = -0.856', not '· ∂C0/∂C0'
+            text = f"{self.local_name} = {_num(self.product)}"
+            if self.paths == 1:
+                return f"{dL} = {text}"
         if self.paths == 1:
             return f"{dL} = {text}{_where([self])}"
         return f"{dL} += {text}{_where([self], f'path {self.path} of {self.paths}, so far {_num(self.grad)}')}"
@@ -74,6 +83,7 @@ class BackwardStep:
     terms: tuple            # one Term per parent edge, in the order of node.parents
     incoming: tuple = ()    # the Terms that summed to ∂L/∂node (empty for the root)
     value: Value = field(default=None, repr=False, compare=False)
+    role: str = ''          # the node's role in graph.describe: input, constant, parameter, …
 
     def explain(self):
         """The step in words, then one line per chain-rule product."""
@@ -83,8 +93,7 @@ class BackwardStep:
         else:
             head = f"{dL} = {_num(self.grad)} is complete"
         if not self.terms:
-            kind = 'an input' if self.value is None or self.value.label else 'a constant'
-            return f"{head}: {self.name} is {kind} (a leaf), nothing to push back."
+            return f"{head}: {self.name} is {_kind(self.role)} (a leaf), nothing to push back."
         lines = [f"{head}: push it back through {self.formula}"]
         for t in self.terms:
             lines.append('  ' + t.explain())
@@ -108,12 +117,12 @@ class ForwardStep:
     numbers: str            # '2.0 · (-3.0)'
     data: float
     value: Value = field(default=None, repr=False, compare=False)
+    role: str = ''          # the node's role in graph.describe: input, constant, parameter, …
 
     def explain(self):
         """x1w1 = x1 · w1 = 2.0 · (-3.0) = -6.0"""
         if not self.formula:
-            kind = 'an input' if self.value is None or self.value.label else 'a constant'
-            return f"{self.name} = {_num(self.data)}  ({kind}: a leaf)"
+            return f"{self.name} = {_num(self.data)}  ({_kind(self.role)}: a leaf)"
         return f"{self.formula} = {self.numbers} = {_num(self.data)}"
 
     def __str__(self):
@@ -130,60 +139,54 @@ class Steps(list):
         p.text(str(self))
 
 
-def backward_steps(root):
+def backward_steps(root, graph=None):
     """One BackwardStep per node, from the root back: ∂L/∂parent += ∂node/∂parent · ∂L/∂node.
 
     Gradients are kept in the steps: the graph's `.grad` is never read nor changed.
+    `graph`: the root's `describe(root)`, if the caller has it already.
     """
-    order = topological_order(root)
-    index = {v: i for i, v in enumerate(order)}
-    names = _names(order)
-    L = root.label or 'L'
+    g = graph or describe(root, 'backward_steps')
+    order, names, L = g.order, g.names, g.names[-1]
     paths = [0] * len(order)                # how many edges leave each node: its gradient's terms
-    for node in order:
-        for parent in node._prev:
-            paths[index[parent]] += 1
+    for ps in g.parents:
+        for p in ps:
+            paths[p] += 1
     grads = [0.0] * len(order)
     grads[-1] = 1.0                         # ∂L/∂L = 1
     received = [[] for _ in order]          # the Terms added into each node so far
     steps = Steps()
     for i in reversed(range(len(order))):
-        node, g = order[i], grads[i]
+        node, up = order[i], grads[i]
         local = node.local_grads()
         if local is None:
             raise TypeError(f"backward_steps: the {node._op} node{_named(node)} was built by hand "
                             f"with children but has no local derivatives; define an Op subclass")
-        local_names = _local_names(node, i, [index[p] for p in node._prev], order, names)
+        local_names = _local_names(g, i)
         terms = []
-        for k, (parent, d) in enumerate(zip(node._prev, local)):
-            p = index[parent]
-            product = d * g
+        for k, (p, d) in enumerate(zip(g.parents[i], local)):
+            product = d * up
             grads[p] += product             # the same additions, in the same order, as backward()
-            term = Term(i, p, k, L, names[i], names[p], local_names[k], g, d, product, grads[p],
-                        len(received[p]) + 1, paths[p])
+            term = Term(i, p, k, L, names[i], names[p], local_names[k], up, d, product, grads[p],
+                        len(received[p]) + 1, paths[p], at_root=i == len(order) - 1)
             received[p].append(term)
             if term.path == term.paths > 1:
                 term = replace(term, terms=tuple(received[p]))
             terms.append(term)
-        formula = _formula(node, i, names, index) if node._prev else ''
-        steps.append(BackwardStep(len(steps) + 1, i, names[i], L, formula, g, tuple(terms),
-                                  tuple(received[i]), node))
+        steps.append(BackwardStep(len(steps) + 1, i, names[i], L, g.formulas[i], up, tuple(terms),
+                                  tuple(received[i]), node, role=g.roles[i]))
     return steps
 
 
-def forward_steps(root):
+def forward_steps(root, graph=None):
     """One ForwardStep per node in topological order: node = op(parents) = its value."""
-    order = topological_order(root)
-    index = {v: i for i, v in enumerate(order)}
-    names = _names(order)
+    g = graph or describe(root, 'forward_steps')
     steps = Steps()
-    for i, node in enumerate(order):
-        parents = tuple(index[p] for p in node._prev)
-        formula = numbers = ''
+    for i, node in enumerate(g.order):
+        numbers = ''
         if node._prev:
-            formula = _formula(node, i, names, index)
-            numbers = _expression(node._op, [_num(p.data) for p in node._prev])
-        steps.append(ForwardStep(i + 1, i, names[i], parents, formula, numbers, node.data, node))
+            numbers = g.expression(i, [wrap(number(p.data)) for p in node._prev])
+        steps.append(ForwardStep(i + 1, i, g.names[i], g.parents[i], g.formulas[i], numbers,
+                                 node.data, node, role=g.roles[i]))
     return steps
 
 
@@ -204,70 +207,42 @@ def print_steps(root):
     print(format_steps(backward_steps(root)))
 
 
-# --- names and formulas ----------------------------------------------------------------------
+# --- local derivatives by name ----------------------------------------------------------------
 
-def _names(order):
-    """Each node's name: its label, else v{i} (its id in the rendered graph)."""
-    return [v.label or f"v{i}" for i, v in enumerate(order)]
+def _local_names(g, i):
+    """∂node/∂parent for each parent, in symbols: for a·b the other factor, for tanh (1 − o²)…
 
-
-def _factor(v, i, names):
-    """A node as a factor in a formula: an unlabelled constant is shown as its number."""
-    if not v.label and not v._prev:
-        return _wrap(_num(v.data))
-    return names[i]
-
-
-def _formula(node, i, names, index):
-    """'n = x1w1 + b': the node's name = its op applied to its parents' names."""
-    args = [_factor(p, index[p], names) for p in node._prev]
-    return f"{names[i]} = {_expression(node._op, args)}"
-
-
-def _expression(op, args):
-    """The op written the way the lectures write it, with args (names or numbers) filled in."""
-    w = [_wrap(a) for a in args]
-    if op == '+':
-        return ' + '.join(w)
-    if op == '*':
-        return ' · '.join(w)
-    if op == '**':
-        return f"{w[0]}^{w[1]}"
-    if op.startswith('**'):
-        return f"{w[0]}^{op[2:]}"
-    if op == 'Σ':                           # parents (w1..wn, a1..an, b): b + w1·a1 + …
-        n = len(w) // 2
-        return ' + '.join([w[-1]] + [f"{a}·{b}" for a, b in zip(w[:n], w[n:-1])])
-    if op == 'log':
-        op = 'ln'
-    return f"{op}({', '.join(args)})"
-
-
-def _local_names(node, i, parents, order, names):
-    """∂node/∂parent for each parent, in symbols: for a·b the other factor, for tanh (1 − o²)…"""
-    op, o = node._op, names[i]
-    f = [_factor(order[p], p, names) for p in parents]
-    if op == '+':
-        return ['1'] * len(f)
-    if op == '*':
+    Chosen by the op class (node._fn), so a custom Op whose symbol is '*' is never read as Mul."""
+    node, o = g.order[i], g.names[i]
+    f = [g.factor(p) for p in g.parents[i]]
+    fn = node._fn
+    if fn is engine.Add:
+        return ['1', '1']
+    if fn is engine.Mul:
         return [f[1], f[0]]
-    if op == 'Σ':
+    if fn is engine.WeightedSum:
         n = len(f) // 2
         return f[n:-1] + f[:n] + ['1']
-    if op == '**':
+    if fn is engine.PowValue:
         return [f"{f[1]}·{f[0]}^({f[1]} − 1)", f"{f[0]}^{f[1]}·ln {f[0]}"]
-    if op.startswith('**'):
-        k = float(op[2:])
+    if fn is engine.Pow:
+        k = node._const['k']
         if k == 1:
             return ['1']
-        return [f"{op[2:]}·{f[0]}" if k == 2 else f"{op[2:]}·{f[0]}^{k - 1:g}"]
-    if len(f) == 1:
-        a = f[0]
-        one = {'exp': f"exp({a})", 'log': f"1/{a}", 'tanh': f"(1 − {o}²)", 'σ': f"σ'({a})",
-               'ReLU': f"ReLU'({a})", 'sin': f"cos({a})", 'cos': f"−sin({a})"}
-        if op in one:
-            return [one[op]]
-    return [f"∂{o}/∂{names[p]}" for p in parents]    # an Op we don't know: say what it is
+        return [f"{exponent(k)}·{f[0]}" if k == 2 else f"{exponent(k)}·{f[0]}^{exponent(k - 1)}"]
+    if fn is getattr(engine, 'Sub', None):
+        return ['1', '(−1)']
+    if fn is getattr(engine, 'Div', None):
+        return [f"1/{f[1]}", f"−{f[0]}/{f[1]}²"]
+    if fn is getattr(engine, 'Neg', None):
+        return ['(−1)']
+    a = f[0] if f else ''
+    one = {engine.Exp: f"exp({a})", engine.Log: f"1/{a}", engine.Tanh: f"(1 − {o}²)",
+           engine.Sigmoid: f"σ'({a})", engine.Relu: f"ReLU'({a})", engine.Sin: f"cos({a})",
+           engine.Cos: f"−sin({a})"}
+    if fn in one:
+        return [one[fn]]
+    return [f"∂{o}/∂{g.names[p]}" for p in g.parents[i]]    # an Op we don't know: say what it is
 
 
 def _where(terms, *notes):
@@ -283,19 +258,7 @@ def _where(terms, *notes):
     return '  (' + '; '.join(parts) + ')' if parts else ''
 
 
-def _num(x):
-    """A number as a learner reads it: 4 decimals at most, '1.0' not '1', '-1.5' not '-1.4999…'."""
-    if x == 0:
-        return '0.0'
-    if 1e-4 <= abs(x) < 1e6:
-        s = f"{x:.4f}".rstrip('0')
-        return s + '0' if s.endswith('.') else s
-    return f"{x:.4g}"
-
-
-def _wrap(s):
-    """(-3.0): a negative number in a product, in parentheses."""
-    return f"({s})" if s.startswith('-') else s
+_num, _wrap = number, wrap
 
 
 def _is_number(s):
@@ -304,6 +267,10 @@ def _is_number(s):
         return True
     except ValueError:
         return False
+
+
+def _kind(role):
+    return {'constant': 'a constant', 'parameter': 'a parameter'}.get(role, 'an input')
 
 
 def _named(v):
