@@ -54,6 +54,7 @@ import types
 import graphviz
 
 from . import dot
+from .engine import WeightedSum
 from .graph import describe
 from .layout import (GraphTooLarge, LARGE, LARGE_LAYOUT, TRUNK_WEIGHT, boxes, refusal, too_large,
                      trunks)
@@ -67,6 +68,7 @@ ROLE_COLORS = types.MappingProxyType({
     'input': '#dbeafe', 'parameter': '#fde68a', 'output': '#bbf7d0', 'interior': '#ffffff',
     'constant': '#f3f4f6'})
 _OP_COLOR, _NEURON_COLOR = '#f3f4f6', '#e9d5ff'
+_SIDES = {'LR': ('e', 'w'), 'RL': ('w', 'e'), 'TB': ('s', 'n'), 'BT': ('n', 's')}
 _ROLE_MEANING = (('input', 'input: a leaf, not a parameter'),
                  ('constant', 'constant: a number in the formula'),
                  ('parameter', 'parameter: w[l][j][k] or b[l][j]'),
@@ -94,8 +96,9 @@ def draw_dot(root, format='svg', rankdir='LR', *, show_grad=True, grads=None,
     bodies = _Clusters(drawing, style, theme, clusters)
     _declare_neuron_boxes(g, plan, bodies, fields, lit, rankdir, clusters)
     _declare_values(g, plan, bodies, fields, lit)
+    _keep_in_order(g, plan, bodies)
     bodies.nest()
-    _declare_edges(g, plan, drawing, lit, show_local_grads)
+    _declare_edges(g, plan, drawing, lit, show_local_grads, rankdir)
     if legend:
         with drawing.subgraph(name='cluster_legend') as c:
             c.attr(label='legend', id='legend', style='rounded', color=theme['cluster'],
@@ -184,11 +187,16 @@ def _refuse_if_too_large(g, plan, max_nodes, collapse):
 
 def _new_drawing(format, rankdir, plan, style, theme, collapse):
     graph_attr = {'rankdir': rankdir, 'nodesep': style['nodesep'], 'ranksep': style['ranksep'],
+                  'newrank': 'true',        # one ranking of the whole graph, across clusters
                   'bgcolor': theme['bgcolor'], 'fontcolor': theme['ink']}
     if plan.layout > LARGE:
         graph_attr.update(LARGE_LAYOUT)
-    if collapse:                                # a layer is complete bipartite: every order crosses
-        graph_attr['mclimit'] = '0.01'          # as much, so keep ours (neuron 1, 2, … down the page)
+    # Few crossing-reduction passes: ties are then not swapped, so our order of declaration stays
+    # (x[1..n], w[l][j][1..n] then b, neuron 1, 2, … down the page); a layer is complete bipartite
+    # anyway, so every order of its neurons crosses as much.
+    graph_attr['mclimit'] = '0.01'
+    if collapse:                                # room for a layer's n × m edges between its columns
+        graph_attr['ranksep'] = str(4 * float(style['ranksep']))
     return Drawing(name='micrograd', format=format, graph_attr=graph_attr,
                    node_attr={'shape': 'record', 'style': 'filled', 'fontname': 'Helvetica',
                               'fontsize': style['font'], 'height': style['height'],
@@ -342,9 +350,35 @@ def _declare_values(g, plan, bodies, fields, lit):
                                       fillcolor=_OP_COLOR, margin='0.02'))
 
 
-def _declare_edges(g, plan, drawing, lit, show_local_grads):
+def _keep_in_order(g, plan, bodies):
+    """Each neuron's parameters one column after all of its inputs (invisible edges), so that
+    layer l's cluster starts where layer l − 1 ends: layers left to right, not a staircase."""
+    for i, v in enumerate(g.order):
+        if v._fn is WeightedSum and not plan.folded[i]:
+            ps = g.parents[i]
+            first_w, inputs = ps[0], ps[len(ps) // 2:-1]
+            if g.roles[first_w] == 'parameter' and plan.shown[first_w] == first_w:
+                bodies.drawing.body.extend(f"\tv{p} -> v{first_w} [style=invis]\n"
+                                           for p in dict.fromkeys(inputs)
+                                           if plan.shown[p] == p and p != first_w)
+
+
+def _levels(g, plan):
+    """{i: k}: neuron j's Σ pulls its j-th input (neuron j of the layer before) level with it,
+    so that the layers line up instead of climbing a staircase."""
+    level = {}
+    for i, v in enumerate(g.order):
+        if v._fn is WeightedSum and g.neurons[i] and not plan.folded[i]:
+            n, j = len(g.parents[i]) // 2, g.neurons[i][1]
+            level[i] = n + min(j, n) - 1
+    return level
+
+
+def _declare_edges(g, plan, drawing, lit, show_local_grads, rankdir='LR'):
+    side = _SIDES.get(rankdir)
     trunk = trunks(g) if plan.layout > LARGE else {}
     heavy = {'weight': TRUNK_WEIGHT} if plan.layout > LARGE else {}
+    level = _levels(g, plan)
     seen = set()
     for i, v in enumerate(g.order):
         folded, shown = plan.folded[i], plan.shown[i]
@@ -366,8 +400,13 @@ def _declare_edges(g, plan, drawing, lit, show_local_grads):
                 continue
             seen.add(edge_id)
             attrs = {'label': f"local {dot.number(locals_[k])}"} if locals_ else {}
+            if folded and side:                 # into a neuron's box from the side, never over its text
+                attrs.update(tailport=side[0], headport=side[1])
             if trunk.get(i) == k and not folded:
                 attrs.update(heavy)
+            elif k == level.get(i):
+                attrs['weight'] = TRUNK_WEIGHT
+
             drawing.body.append(dot.statement(f"{tail} -> {head}", edge_id, 'operand',
                                               (p, i) in lit.edges, **attrs))
 

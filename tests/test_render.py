@@ -459,7 +459,7 @@ def test_long_edges_count_towards_the_limit():
 
 def test_large_graphs_are_laid_out_for_speed_small_ones_as_before():
     small = lecture_neuron()['o']
-    assert 'newrank' not in draw_dot(small).source and 'weight=' not in draw_dot(small).source
+    assert 'nslimit' not in draw_dot(small).source and 'weight=' not in draw_dot(small).source
     root = _all_pairs(10)                       # 101 values, ~2,200 boxes with its long edges
     order = topological_order(root)
     g = draw_dot(root)
