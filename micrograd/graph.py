@@ -27,8 +27,8 @@ beyond 16,384 characters); the hover title keeps up to 1,000 characters.
 
 Passes: nn labels every pass's nodes the same (z[1][1] in each example).  The nodes of one pass are
 the neuron nodes joined by edges that avoid the shared parameters (and the inputs x[k] they read);
-the loss's own nodes then join the one pass all their computed parents come from, and a target
-leaf the one pass all its consumers are in.
+the loss's own nodes then join the one pass all their computed parents come from, and any other
+node (a target y, a constant) the one pass all its consumers are in.
 """
 import re
 
@@ -254,12 +254,13 @@ def _examples(order, parents, neuron, roles):
             from_ = {example[p] for p in parents[i]} - {None}
             if len(from_) == 1:
                 example[i] = from_.pop()
-    consumers = [set() for _ in range(n)]       # a target leaf: the one pass that reads it
+    consumers = [[] for _ in range(n)]          # a target, a constant: the one pass that reads it
     for i in range(n):
         for p in parents[i]:
-            consumers[p].add(example[i])
-    for i in range(n):
-        if example[i] is None and not order[i]._prev and roles[i] != 'parameter':
-            if len(consumers[i]) == 1:
-                example[i] = next(iter(consumers[i]))
+            consumers[p].append(i)
+    for i in range(n - 1, -1, -1):              # consumers before the values they use
+        if example[i] is None and roles[i] != 'parameter' and consumers[i]:
+            into = {example[c] for c in consumers[i]}
+            if len(into) == 1:
+                example[i] = into.pop()
     return example, len(passes)
