@@ -6,15 +6,15 @@ name in an explanation is, by construction, a text in the picture.  For every no
 
     names[i]     what the node is called everywhere:
                    its label (cleaned, below);
-                   an unlabelled constant (a number the engine wrapped): that number, '2.0';
+                   a number the engine wrapped (engine.is_constant): that number, '2.0';
                    an unlabelled root: 'L';
                    another unlabelled node: its expression when that is short, '(a − y)',
                    else 'v{i}' — and the picture then shows that name in the node's box
     formulas[i]  'n = x1w1 + b' — written from the op class (node._fn, node._const), never by
                  parsing the symbol string; a custom Op is written  symbol(args);  '' for a leaf
     titles[i]    the hover text: the full name and the formula
-    roles[i]     'input' (a labelled leaf), 'parameter' (w[l][j][k], b[l][j]), 'constant' (an
-                 unlabelled leaf), 'output' (the root) or 'interior'
+    roles[i]     'input' (a leaf of yours), 'parameter' (w[l][j][k], b[l][j]), 'constant' (a
+                 number the engine wrapped), 'output' (the root) or 'interior'
     neurons[i]   (l, j) when the node belongs to neuron j of layer l (nn's labels w/b/z/a[l][j]…;
                  an unlabelled value used only inside one neuron joins it), else None
     examples[i]  e (from 1) when the node belongs to forward pass e of a loss over several
@@ -105,21 +105,11 @@ def _weighted_sum(node, a):                     # parents (w1..wn, a1..an, b): b
     return ' + '.join([a[-1]] + [f"{w}·{x}" for w, x in zip(a[:n], a[n:-1])])
 
 
-def _forms():
-    """{Op class: how to write it}; Sub, Div and Neg only once the engine has them."""
-    forms = {engine.Add: _infix(' + '), engine.Mul: _infix(' · '), engine.Pow: _pow,
-             engine.PowValue: lambda node, a: f"{a[0]}^{a[1]}",
-             engine.WeightedSum: _weighted_sum, engine.Log: lambda node, a: f"ln({a[0]})"}
-    for name, form in (('Sub', _infix(' − ')), ('Div', _infix(' / ')),
-                       ('Neg', lambda node, a: f"−{a[0]}")):
-        if hasattr(engine, name):
-            forms[getattr(engine, name)] = form
-    return forms
-
-
-_FORMS = _forms()
-_INFIX = {engine.Add, engine.Mul, engine.WeightedSum} | {
-    getattr(engine, n) for n in ('Sub', 'Div', 'Neg') if hasattr(engine, n)}
+_FORMS = {engine.Add: _infix(' + '), engine.Sub: _infix(' − '), engine.Mul: _infix(' · '),
+          engine.Div: _infix(' / '), engine.Neg: lambda node, a: f"−{a[0]}", engine.Pow: _pow,
+          engine.PowValue: lambda node, a: f"{a[0]}^{a[1]}", engine.WeightedSum: _weighted_sum,
+          engine.Log: lambda node, a: f"ln({a[0]})"}          # {Op class: how to write it}
+_INFIX = {engine.Add, engine.Sub, engine.Mul, engine.Div, engine.Neg, engine.WeightedSum}
 
 
 def expression(node, args):
@@ -170,6 +160,8 @@ def _names(order, parents, roles):
             name = number(v.data)
         elif roles[i] == 'output':
             name = 'L'
+        elif not v._prev:                       # a leaf of yours without a label
+            name = f"v{i}"
         else:
             args = [wrap(names[p]) for p in parents[i]]
             name = expression(v, args)
@@ -193,7 +185,7 @@ def _role(v, root):
         return 'interior'
     if v.label[:1] in ('w', 'b') and neuron_of(v.label):       # w[l][j][k] or b[l][j]
         return 'parameter'
-    return 'input' if v.label else 'constant'
+    return 'constant' if engine.is_constant(v) and not v.label else 'input'
 
 
 # --- neurons and examples --------------------------------------------------------------------

@@ -230,11 +230,11 @@ def _local_names(g, i):
         if k == 1:
             return ['1']
         return [f"{exponent(k)}·{f[0]}" if k == 2 else f"{exponent(k)}·{f[0]}^{exponent(k - 1)}"]
-    if fn is getattr(engine, 'Sub', None):
+    if fn is engine.Sub:
         return ['1', '(−1)']
-    if fn is getattr(engine, 'Div', None):
-        return [f"1/{f[1]}", f"−{f[0]}/{f[1]}²"]
-    if fn is getattr(engine, 'Neg', None):
+    if fn is engine.Div:
+        return [f"1/{f[1]}", f"(−{f[0]}/{f[1]}²)"]
+    if fn is engine.Neg:
         return ['(−1)']
     a = f[0] if f else ''
     one = {engine.Exp: f"exp({a})", engine.Log: f"1/{a}", engine.Tanh: f"(1 − {o}²)",
