@@ -13,6 +13,7 @@ name in an explanation is, by construction, a text in the picture.  For every no
     formulas[i]  'n = x1w1 + b' — written from the op class (node._fn, node._const), never by
                  parsing the symbol string; a custom Op is written  symbol(args);  '' for a leaf
     titles[i]    the hover text: the full name and the formula
+    ops[i]       the op as its oval shows it: its symbol, with − for a − b and −a
     roles[i]     'input' (a leaf of yours), 'parameter' (w[l][j][k], b[l][j]), 'constant' (a
                  number the engine wrapped), 'output' (the root) or 'interior'
     neurons[i]   (l, j) when the node belongs to neuron j of layer l (nn's labels w/b/z/a[l][j]…;
@@ -61,6 +62,8 @@ class Graph:
         self.formulas = [f"{self.names[i]} = {self.expression(i)}" if v._prev else ''
                          for i, v in enumerate(order)]
         self.titles = [_title(v, f) for v, f in zip(order, self.formulas)]
+        self.ops = [_DRAWN.get(v._fn) or clean_label(v._op or '?') if v._prev else ''
+                    for v in order]
         self.neurons = _neurons(order, self.parents)
         self.examples, self.n_examples = _examples(order, self.parents, self.neurons, self.roles)
 
@@ -109,6 +112,7 @@ _FORMS = {engine.Add: _infix(' + '), engine.Sub: _infix(' − '), engine.Mul: _i
           engine.Div: _infix(' / '), engine.Neg: lambda node, a: f"−{a[0]}", engine.Pow: _pow,
           engine.PowValue: lambda node, a: f"{a[0]}^{a[1]}", engine.WeightedSum: _weighted_sum,
           engine.Log: lambda node, a: f"ln({a[0]})"}          # {Op class: how to write it}
+_DRAWN = {engine.Sub: '−', engine.Neg: '−'}                  # the symbol an oval shows, if not _op
 _INFIX = {engine.Add, engine.Sub, engine.Mul, engine.Div, engine.Neg, engine.WeightedSum}
 
 

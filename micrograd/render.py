@@ -269,7 +269,7 @@ class _Clusters:
 
     def nest(self):
         """Each cluster into the one around it, innermost first (subgraph() copies the body)."""
-        for key in sorted(self.made, key=lambda k: (-len(k), _sortable(k))):
+        for key in sorted(self.made, key=lambda k: (-len(k), k[1:] != ('x',), _sortable(k))):
             outer = _outer(key)
             (self.made[outer] if outer in self.made else self.drawing).subgraph(self.made[key])
 
@@ -320,8 +320,8 @@ def _declaration_order(g, plan):
     computed: dot keeps this order down each column unless crossings force another."""
     def rank(i):
         key, label = plan.key[i], g.order[i].label
-        group = _sortable(key) if key is not None else ()
-        return (g.examples[i] or 0, group, _label_rank(label), i)
+        place = 2 if key is None else 0 if key[1:] == ('x',) else 1     # inputs, neurons, the rest
+        return (g.examples[i] or 0, place, _sortable(key or ()), _label_rank(label), i)
     return sorted(range(len(g)), key=rank)
 
 
@@ -346,7 +346,7 @@ def _declare_values(g, plan, bodies, fields, lit):
                                   label=fields.value(i), fillcolor=ROLE_COLORS[role], **extra))
         if g.order[i]._prev:
             body.append(dot.statement(f"v{i}op", f"v{i}op", 'op', False,
-                                      label=dot.plain(g.order[i]._op or '?'), shape='ellipse',
+                                      label=dot.plain(g.ops[i]), shape='ellipse',
                                       fillcolor=_OP_COLOR, margin='0.02'))
 
 

@@ -41,6 +41,8 @@ class Term:
     paths: int
     terms: tuple = ()       # on the term that completes a parent reached by several paths: all of them
     at_root: bool = False   # the node is the root: ∂L/∂node = 1, so the product is just ∂L/∂parent
+    before: float = None    # set when the learner's own _backward pushed this edge: ∂L/∂parent
+                            # before it ran (`grad` is after; `local` from a run with ∂L/∂node = 1)
 
     def symbols(self):
         """'∂n/∂w1 · ∂L/∂n': this term of the chain rule in ∂ notation ('∂L/∂p' at the root)."""
@@ -55,15 +57,22 @@ class Term:
     def explain(self):
         """∂L/∂w1 = ∂n/∂w1 · ∂L/∂n = x1 · 0.5 = 1.0  (x1 = 2.0); a completed sum lists every path."""
         dL = f"∂{self.L}/∂{self.parent_name}"
+        if self.before is not None:
+            return (f"{dL}: {_num(self.before)} before, {_num(self.grad)} after your _backward ran "
+                    f"(it added {_num(self.product)}; with ∂{self.L}/∂{self.node_name} = 1 it adds "
+                    f"{_num(self.local)})")
         if self.terms:
-            symbols = ' + '.join(t.symbols() for t in self.terms)
-            names = ' + '.join(t.product_text() for t in self.terms)
-            products = ' + '.join(_wrap(_num(t.product)) for t in self.terms)
-            where = _where(self.terms, f"all {self.paths} paths, added up")
+            shown = _few(self.terms)            # a value used 1,500 times: not 1,500 products
+            symbols = ' + '.join(t.symbols() if t else '…' for t in shown)
+            names = ' + '.join(t.product_text() if t else '…' for t in shown)
+            products = ' + '.join(_wrap(_num(t.product)) if t else '…' for t in shown)
+            where = _where([t for t in shown if t], f"all {self.paths} paths, added up")
             return f"{dL} = {symbols} = {names} = {products} = {_num(self.grad)}{where}"
         text = f"{self.symbols()} = {self.product_text()} = {_num(self.product)}"
         if self.at_root:                    # '∂C0/∂(a − y) = 2·(a − y) = -0.856', not '· ∂C0/∂C0'
             text = f"{self.local_name} = {_num(self.product)}"
+            if _is_number(self.local_name):     # '∂y/∂o = 3.0', not '= 3.0 = 3.0'
+                text = _num(self.product)
             if self.paths == 1:
                 return f"{dL} = {text}"
         if self.paths == 1:
@@ -84,6 +93,7 @@ class BackwardStep:
     incoming: tuple = ()    # the Terms that summed to ∂L/∂node (empty for the root)
     value: Value = field(default=None, repr=False, compare=False)
     role: str = ''          # the node's role in graph.describe: input, constant, parameter, …
+    learner: bool = False   # pushed by the learner's own `_backward` (micrograd-style), not an Op
 
     def explain(self):
         """The step in words, then one line per chain-rule product."""
@@ -94,10 +104,13 @@ class BackwardStep:
             head = f"{dL} = {_num(self.grad)} is complete"
         if not self.terms:
             return f"{head}: {self.name} is {_kind(self.role)} (a leaf), nothing to push back."
-        lines = [f"{head}: push it back through {self.formula}"]
+        how = " with your own _backward (the function you assigned)" if self.learner else ''
+        lines = [f"{head}: push it back through {self.formula}{how}"]
         for t in self.terms:
             lines.append('  ' + t.explain())
-            if len(self.incoming) > 1:      # Hung-yi Lee's form: σ'(z)·[w3·∂l/∂z' + w4·∂l/∂z'']
+            if 1 < len(self.incoming) <= _LISTED and len(self.terms) <= _LISTED:
+                # Hung-yi Lee's form σ'(z)·[w3·∂l/∂z' + w4·∂l/∂z''], while it is short: the text
+                # stays linear in the number of edges
                 paths = ' + '.join(f"{i.local_name} · ∂{self.L}/∂{i.node_name}" for i in self.incoming)
                 lines.append(f"    (that is ∂{self.L}/∂{t.parent_name} = {t.local_name} · [{paths}])")
         return '\n'.join(lines)
@@ -157,24 +170,69 @@ def backward_steps(root, graph=None):
     steps = Steps()
     for i in reversed(range(len(order))):
         node, up = order[i], grads[i]
-        local = node.local_grads()
+        closure = engine.learner_backward(node)
+        before = [grads[p] for p in g.parents[i]]
+        if closure:                         # the learner's own _backward, run on real .grad fields
+            local, added = _run_closure(closure, node, up, before)
+        else:
+            local = node.local_grads()
         if local is None:
             raise TypeError(f"backward_steps: the {node._op} node{_named(node)} was built by hand "
-                            f"with children but has no local derivatives; define an Op subclass")
+                            f"with children but has neither local derivatives nor a _backward of "
+                            f"its own; assign its _backward or define an Op subclass")
         local_names = _local_names(g, i)
         terms = []
         for k, (p, d) in enumerate(zip(g.parents[i], local)):
             product = d * up
-            grads[p] += product             # the same additions, in the same order, as backward()
+            if closure:                     # what the learner's closure really added
+                product = added[k]
+                grads[p] = before[k] + product
+            else:
+                grads[p] += product         # the same additions, in the same order, as backward()
             term = Term(i, p, k, L, names[i], names[p], local_names[k], up, d, product, grads[p],
-                        len(received[p]) + 1, paths[p], at_root=i == len(order) - 1)
+                        len(received[p]) + 1, paths[p], at_root=i == len(order) - 1,
+                        before=before[k] if closure else None)
             received[p].append(term)
             if term.path == term.paths > 1:
                 term = replace(term, terms=tuple(received[p]))
             terms.append(term)
         steps.append(BackwardStep(len(steps) + 1, i, names[i], L, g.formulas[i], up, tuple(terms),
-                                  tuple(received[i]), node, role=g.roles[i]))
+                                  tuple(received[i]), node, role=g.roles[i], learner=bool(closure)))
     return steps
+
+
+def _run_closure(closure, node, up, before):
+    """(∂node/∂parent for each parent, what the closure adds to each parent's gradient now).
+
+    The closure is run twice on the real .grad fields — once with node.grad = 1 and the parents
+    at 0 (its local derivatives), once with node.grad = ∂L/∂node and the parents at their sums so
+    far (what it adds) — and every .grad is put back afterwards, even on an error.  A parent
+    that appears twice (a + a) gets the whole of what the closure added, at its first edge."""
+    parents = node._prev
+    saved = [node.grad] + [p.grad for p in parents]
+
+    def run(grad, starts):
+        for p, start in zip(parents, starts):
+            p.grad = start
+        node.grad = grad
+        closure()
+        seen, out = set(), []
+        for p, start in zip(parents, starts):
+            out.append(0.0 if id(p) in seen else p.grad - start)
+            seen.add(id(p))
+        return out
+
+    try:
+        local = run(1.0, [0.0] * len(parents))
+        firsts = {}
+        for k, p in enumerate(parents):
+            firsts.setdefault(id(p), before[k])
+        added = run(up, [firsts[id(p)] for p in parents])
+    finally:
+        node.grad = saved[0]
+        for p, grad in zip(parents, saved[1:]):
+            p.grad = grad
+    return tuple(local), added
 
 
 def forward_steps(root, graph=None):
@@ -243,6 +301,14 @@ def _local_names(g, i):
     if fn in one:
         return [one[fn]]
     return [f"∂{o}/∂{g.names[p]}" for p in g.parents[i]]    # an Op we don't know: say what it is
+
+
+_LISTED = 8                 # a sum of more paths is written with its first and last few, and …
+
+
+def _few(terms):
+    """The terms of a sum as written: all of them, or the first 3, None (for …) and the last 2."""
+    return terms if len(terms) <= _LISTED else (*terms[:3], None, *terms[-2:])
 
 
 def _where(terms, *notes):
