@@ -132,8 +132,9 @@ def _add_graph(commands):
     p.add_argument('expr', metavar='EXPR', help="the expression, in quotes, e.g. 'tanh(w*x + b)'")
     p.add_argument('values', metavar='NAME=VALUE', nargs='*',
                    help="a number for every name in EXPR, e.g. x=2 w=-3 b=6.88")
-    p.add_argument('-o', '--out', metavar='FILE.svg',
-                   help="write the graph (data and grad in every node) as an SVG picture")
+    p.add_argument('-o', '--out', metavar='FILE.svg|png|pdf',
+                   help="write the graph (data and grad in every node) as a picture: SVG, PNG "
+                        "(for a slide) or PDF, by the file name's extension")
     p.add_argument('--html', metavar='FILE.html',
                    help="write a standalone step-through page of the forward and backward passes")
     p.add_argument('--steps', action='store_true',
@@ -145,8 +146,9 @@ def run_graph(args):
     from .engine import Value, topological_order
     from .expr import ParseError, parse
     from .trace import backward_steps, format_steps
-    if args.out and not args.out.lower().endswith('.svg'):
-        raise CommandError(f"-o writes an SVG picture: give a file name ending in .svg, not {args.out!r}")
+    if args.out and not args.out.lower().endswith(_PICTURES):
+        raise CommandError(f"-o writes a picture: give a file name ending in .svg, .png or .pdf, "
+                           f"not {args.out!r}")
     if args.html and not args.html.lower().endswith(('.html', '.htm')):
         raise CommandError(f"--html writes a web page: give a file name ending in .html, not {args.html!r}")
     leaves = {name: Value(x, label=name) for name, x in _assignments(args.values)}
@@ -390,9 +392,22 @@ def _boundary(ax, result):
 
 # --- shared helpers --------------------------------------------------------------------------
 
+_PICTURES = ('.svg', '.png', '.pdf')
+
+
 def _write_svg(root, path):
-    from .render import to_svg
-    _write(path, _drawn(to_svg, root))
+    """The picture of root at path: SVG, PNG or PDF by the path's extension."""
+    from . import render
+    kind = path.lower().rsplit('.', 1)[-1]
+    if kind == 'svg':
+        _write(path, _drawn(render.to_svg, root))
+        return
+    _mkdir_for(path)
+    export = {'png': render.to_png, 'pdf': render.to_pdf}[kind]
+    try:
+        _drawn(lambda r: export(r, path), root)
+    except OSError as e:
+        raise CommandError(f"cannot write {path}: {e.strerror or e}", MISSING) from None
 
 
 def _write_player(root, path, title):
