@@ -93,11 +93,11 @@ def draw_dot(root, format='svg', rankdir='LR', *, show_grad=True, grads=None,
     drawing = _new_drawing(format, rankdir, plan, style, theme, collapse)
     lit = _Lit(g, highlight_nodes, highlight_edges)
     fields = _Fields(g, show_grad, grads, rankdir)
-    bodies = _Clusters(drawing, style, theme, clusters)
+    bodies = _Clusters(drawing, style, theme, clusters, layers=collapse)
     _declare_neuron_boxes(g, plan, bodies, fields, lit, rankdir, clusters)
-    _declare_values(g, plan, bodies, fields, lit)
-    _keep_in_order(g, plan, bodies)
+    _declare_values(g, plan, bodies, fields, lit, style)
     bodies.nest()
+    _keep_in_order(g, plan, bodies)             # after every node is declared: it keeps their order
     _declare_edges(g, plan, drawing, lit, show_local_grads, rankdir)
     if legend:
         with drawing.subgraph(name='cluster_legend') as c:
@@ -239,18 +239,23 @@ class _Fields:
 
 
 class _Clusters:
-    """The bodies nodes are declared in: the drawing's, or a cluster's (made when first used)."""
+    """The bodies nodes are declared in: the drawing's, or a cluster's (made when first used).
 
-    def __init__(self, drawing, style, theme, enabled):
+    Layer frames only around collapsed neurons: around drawn-out neurons, every edge from the
+    layer before would have to run around the frame's first column (the parameters), and the
+    layers would climb a staircase; each neuron's frame says its layer instead."""
+
+    def __init__(self, drawing, style, theme, enabled, layers):
         self.drawing, self.style, self.theme, self.enabled = drawing, style, theme, enabled
+        self.layers = layers
         self.made = {}
 
     def body(self, key):
         if key is None or not self.enabled:
             return self.drawing.body
         if key not in self.made:
-            if len(key) > 1:
-                self.body(_outer(key))          # every neuron sits in its layer, its pass
+            if self._outer(key) is not None:
+                self.body(self._outer(key))     # every neuron sits in its layer, its pass
             self.made[key] = graphviz.Digraph(name=f"cluster_{_cluster_id(key)}",
                                               graph_attr=self._attrs(key))
         return self.made[key].body
@@ -258,29 +263,30 @@ class _Clusters:
     def _attrs(self, key):
         ink, line = self.theme['ink'], self.theme['cluster']
         common = {'id': _cluster_id(key), 'color': line, 'fontcolor': ink, 'fontname': 'Helvetica',
-                  'fontsize': self.style['cluster']}
+                  'fontsize': self.style['cluster'], 'penwidth': self.style['pen']}
         if key[1:] == ('x',):                   # the inputs: kept together, in order, no frame
             return {**common, 'label': '', 'peripheries': '0'}
         if len(key) == 1:
             return {**common, 'label': f"example {key[0]}", 'style': 'rounded,bold'}
         if len(key) == 2:
             return {**common, 'label': f"layer {key[1]}", 'style': 'rounded'}
-        return {**common, 'label': f"neuron {key[2]}", 'style': 'rounded,dashed'}
+        label = f"neuron {key[2]}" if self.layers else f"layer {key[1]} · neuron {key[2]}"
+        return {**common, 'label': label, 'style': 'rounded,dashed'}
 
     def nest(self):
         """Each cluster into the one around it, innermost first (subgraph() copies the body)."""
-        for key in sorted(self.made, key=lambda k: (-len(k), k[1:] != ('x',), _sortable(k))):
-            outer = _outer(key)
+        # the inputs (no clusters inside) first: they come before layer 1 in the source
+        for key in sorted(self.made, key=lambda k: (k[1:] != ('x',), -len(k), _sortable(k))):
+            outer = self._outer(key)
             (self.made[outer] if outer in self.made else self.drawing).subgraph(self.made[key])
 
-
-def _outer(key):
-    """The cluster around a cluster: neuron → layer → pass → the drawing (None)."""
-    if len(key) == 3:
-        return key[:2]
-    if len(key) == 2:
-        return (key[0],) if key[0] is not None else None
-    return None
+    def _outer(self, key):
+        """The cluster around a cluster: neuron → layer (collapse=True) → pass → the drawing."""
+        if len(key) == 3 and self.layers:
+            return key[:2]
+        if len(key) >= 2:
+            return (key[0],) if key[0] is not None else None
+        return None
 
 
 def _cluster_id(key):
@@ -335,13 +341,14 @@ def _label_rank(label):
     return (1, 0) if label.startswith('b[') else (2, 0)
 
 
-def _declare_values(g, plan, bodies, fields, lit):
+def _declare_values(g, plan, bodies, fields, lit, style):
+    small = {'fontsize': style['small'], 'height': str(float(style['height']) * 0.7)}
     for i in _declaration_order(g, plan):
         if plan.folded[i] or plan.shown[i] is None:     # in its neuron's box, or not drawn
             continue
         role = g.roles[i]
         body = bodies.body(plan.key[i])
-        extra = {'fontsize': '10', 'height': '0.2'} if role == 'constant' else {}
+        extra = small if role == 'constant' else {}
         body.append(dot.statement(f"v{i}", f"v{i}", f"value {role}", i in lit.nodes,
                                   label=fields.value(i), fillcolor=ROLE_COLORS[role], **extra))
         if g.order[i]._prev:

@@ -310,8 +310,8 @@ def test_hand_labelled_network_is_grouped_by_layer_and_neuron():
     order = topological_order(loss)
     tree = parse(to_svg(loss))
     clusters, nodes = groups(tree, 'cluster'), groups(tree, 'node')
-    assert set(clusters) == {'inputs', 'layer1', 'layer1-neuron1', 'layer1-neuron2', 'layer2',
-                             'layer2-neuron1'}
+    assert set(clusters) == {'inputs', 'layer1-neuron1', 'layer1-neuron2', 'layer2-neuron1'}
+    assert texts(clusters['layer1-neuron2'])[0] == 'layer 1 · neuron 2'
     for label, val in vals.items():
         node = nodes[f"v{order.index(val)}"]
         m = re.fullmatch(r'\w\[(\d+)\]\[(\d+)\].*', label)
@@ -321,7 +321,6 @@ def test_hand_labelled_network_is_grouped_by_layer_and_neuron():
             continue
         l, j = m[1], m[2]
         assert inside(node, clusters[f"layer{l}-neuron{j}"]), f"{label} outside neuron {l}.{j}"
-        assert inside(node, clusters[f"layer{l}"]), f"{label} outside layer {l}"
         if val.parents:
             assert inside(nodes[f"v{order.index(val)}op"], clusters[f"layer{l}-neuron{j}"])
     assert groups(parse(to_svg(loss, clusters=False)), 'cluster') == {}
@@ -359,8 +358,20 @@ def test_nn_mlp_reads_as_three_layers():
     order = topological_order(out)
     tree = parse(to_svg(out))
     clusters, nodes = groups(tree, 'cluster'), groups(tree, 'node')
-    assert {c for c in clusters if '-' not in c} == {'inputs', 'layer1', 'layer2', 'layer3'}
-    assert len(clusters) == 1 + 3 + 4 + 4 + 1
+    assert {c for c in clusters if '-' not in c} == {'inputs'}, "no layer frames: no staircase"
+    assert len(clusters) == 1 + 4 + 4 + 1
+    spans = {}                                  # each layer's neurons: its columns, its rows
+    for name, c in clusters.items():
+        if name != 'inputs':
+            x0, y0, x1, y1 = box(c)
+            l = int(name[5])
+            a = spans.get(l, (x0, y0, x1, y1))
+            spans[l] = (min(a[0], x0), min(a[1], y0), max(a[2], x1), max(a[3], y1))
+    for l in (1, 2):
+        assert spans[l][2] <= spans[l + 1][0], f"layer {l} ends left of layer {l + 1}"
+    for l in (1, 2, 3):                         # every layer shares rows with every other
+        for m in (1, 2, 3):
+            assert spans[l][1] < spans[m][3] and spans[m][1] < spans[l][3], "a staircase"
     computed = [x for x in order if x.parents]
     assert len(nodes) == len(order) + len(computed)
     for p in mlp.parameters():
