@@ -249,10 +249,11 @@ class _Clusters:
         self.drawing, self.style, self.theme, self.enabled = drawing, style, theme, enabled
         self.layers = layers
         self.made = {}
+        self.loose = []                         # nodes in no cluster: declared after the clusters
 
     def body(self, key):
         if key is None or not self.enabled:
-            return self.drawing.body
+            return self.loose
         if key not in self.made:
             if self._outer(key) is not None:
                 self.body(self._outer(key))     # every neuron sits in its layer, its pass
@@ -279,6 +280,7 @@ class _Clusters:
         for key in sorted(self.made, key=lambda k: (k[1:] != ('x',), -len(k), _sortable(k))):
             outer = self._outer(key)
             (self.made[outer] if outer in self.made else self.drawing).subgraph(self.made[key])
+        self.drawing.body.extend(self.loose)
 
     def _outer(self, key):
         """The cluster around a cluster: neuron → layer (collapse=True) → pass → the drawing."""
@@ -327,7 +329,8 @@ def _declaration_order(g, plan):
     def rank(i):
         key, label = plan.key[i], g.order[i].label
         place = 2 if key is None else 0 if key[1:] == ('x',) else 1     # inputs, neurons, the rest
-        return (g.examples[i] or 0, place, _sortable(key or ()), _label_rank(label), i)
+        example = g.examples[i] or len(g)           # the passes first, in order; shared nodes after
+        return (example, place, _sortable(key or ()), _label_rank(label), i)
     return sorted(range(len(g)), key=rank)
 
 
