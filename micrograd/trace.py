@@ -10,8 +10,26 @@ nodes, its gradient is the sum over those paths, and the term that completes it 
 
 The steps keep their own gradients (never `.grad`), added in `backward()`'s order, so they end on
 exactly the numbers `backward()` gives.  `forward_steps(root)` has one `ForwardStep` per node in
-topological order: its formula and its value.  Nodes are named by their label, else `v{i}` (i =
-their index in `topological_order(root)`, as in the rendered graph); L is the root's label, else 'L'.
+topological order: its formula and its value.
+
+Names and formulas are graph.describe's, the same the picture shows: a label; a number the engine
+wrapped as that number; an unlabelled node as its short expression `(a − y)`, else `v{i}` (i = its
+index in `topological_order(root)`, its id in the SVG); L is the root's name ('L' if unlabelled).
+Formulas follow the op class, so a custom Op is written `symbol(args)` whatever its symbol.
+
+Fields added for issue 11 (the older ones are unchanged; all are plain data):
+    Term.at_root        True on the root's own edges: explain() then reads '∂C0/∂(a − y) = 2·(a − y)
+                        = -0.856', without the '· ∂C0/∂C0' factor (which is 1)
+    Term.before         None, except on an edge pushed by the learner's own `_backward` (a node
+                        whose `engine.learner_backward(node)` is set): ∂L/∂parent before the
+                        closure ran; `grad` is after it, `product` what it added, `local` what it
+                        adds when ∂L/∂node = 1.  The closure is run on the real .grad fields, which
+                        are put back: stepping never leaves a .grad changed.
+    BackwardStep.learner / ForwardStep.role, BackwardStep.role
+                        True when the step ran the learner's `_backward`; the node's role in
+                        graph.describe ('input', 'constant', 'parameter', 'output', 'interior')
+A sum over more than 8 paths is written with its first 3 and last 2 terms and '…', and Hung-yi
+Lee's bracket form only for up to 8 paths, so the text of all steps stays linear in the edges.
 """
 from dataclasses import dataclass, field, replace
 

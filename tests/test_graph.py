@@ -405,3 +405,18 @@ def test_an_untrusted_executed_notebook_shows_the_picture(tmp_path):
     assert 'image/png' in output['data'] and 'text/html' in output['data']
     import base64
     assert base64.b64decode(output['data']['image/png']).startswith(b'\x89PNG')
+
+
+def test_slide_and_dark_styles():
+    a, y = Value(0.5, label='a'), Value(1.0, label='y')
+    C0 = (a - y) ** 2
+    tree = ET.fromstring(to_svg(C0, background='dark', slide=True).encode('utf-8'))
+    background = next(tree.iter(SVG + 'polygon'))            # graphviz's page, drawn first
+    assert background.get('fill') == '#111827'
+    edge = next(g for g in tree.iter(SVG + 'g') if 'edge' in (g.get('class') or '').split())
+    assert edge.find(SVG + 'path').get('stroke') == '#e5e7eb', "light lines on the dark page"
+    sizes = {float(t.get('font-size')) for t in tree.iter(SVG + 'text')}
+    assert min(sizes) >= 16 and max(sizes) == 20, sizes
+    assert 'bgcolor=transparent' in draw_dot(C0, background='transparent').source
+    with pytest.raises(ValueError, match="background must be one of white, transparent, dark"):
+        draw_dot(C0, background='black')
