@@ -1,7 +1,6 @@
 """One description of a graph (micrograd.graph), shared by the picture and the steps: names agree,
 formulas come from the op class, examples stay apart, networks are drawn in order, and the
 exports (PNG, PDF, Jupyter's PNG) work with `dot` and without it."""
-import gc
 import importlib.util
 import math
 import re
@@ -286,20 +285,11 @@ def test_neuron_inputs_and_network_inputs_are_declared_in_order():
 
 # --- no cycles, step data linear in the edges -----------------------------------------------
 
-def test_draw_dot_leaves_no_reference_cycles():
+@pytest.mark.parametrize('collapse', [False, True])
+def test_draw_dot_leaves_no_reference_cycles(collapse, cyclic_garbage):
     loss, _ = four_example_loss()
-    gc.collect()
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        for collapse in (False, True):
-            drawing = draw_dot(loss, collapse=collapse)
-            drawing.source
-            del drawing
-            assert gc.collect() == 0, "draw_dot left objects only the cycle collector frees"
-    finally:
-        if enabled:
-            gc.enable()
+    found = cyclic_garbage(lambda: draw_dot(loss, collapse=collapse).source)
+    assert found == 0, f"draw_dot left {found} objects only the cycle collector frees"
 
 
 def _shared_sum(uses):
