@@ -3,8 +3,8 @@
     engine.py   Value, the primitive Ops (forward beside local derivative), backward
     check.py    gradcheck: the engine's gradients against finite differences
     graph.py    describe: what the learner sees of a graph (names, formulas, roles, groups)
-    render.py   draw_dot / to_svg / to_png / to_pdf: the graph as a picture (dot.py, layout.py,
-                renderer.py: its DOT text, its size, and the program that draws it)
+    render.py   draw_dot / to_svg / to_png / to_pdf: the graph as a picture, in stages: groups.py
+                (what goes where), dot.py (DOT text), layout.py (size), renderer.py (dot or wasm)
     trace.py    forward_steps / backward_steps: each chain-rule product, explained
     player.py   step_through: the steps as a page you click through
     expr.py     parse: "tanh(w*x + b)" -> a graph, without eval
