@@ -60,7 +60,8 @@ from .layout import (GraphTooLarge, LARGE, LARGE_LAYOUT, TRUNK_WEIGHT, boxes, re
 from .renderer import Drawing, RendererNotFound, render, render_svg
 from .files import write_atomic
 
-__all__ = ['draw_dot', 'to_svg', 'to_png', 'to_pdf', 'legend', 'render_svg', 'RendererNotFound',
+__all__ = ['draw_dot', 'to_svg', 'to_png', 'to_pdf', 'check_size', 'legend', 'render_svg',
+           'RendererNotFound',
            'GraphTooLarge', 'ROLE_COLORS']
 
 ROLE_COLORS = types.MappingProxyType({
@@ -105,6 +106,13 @@ def draw_dot(root, format='svg', rankdir='LR', *, show_grad=True, grads=None,
             _add_legend(c)
     drawing.titles = _titles(g, plan)
     return drawing
+
+
+def check_size(root, max_nodes=3000, collapse=False, clusters=True):
+    """Raise GraphTooLarge, as draw_dot would, without drawing: a cheap check to make before
+    work that ends in a picture (step_through builds every step first)."""
+    g = describe(root, 'check_size')
+    _refuse_if_too_large(g, Plan(g, clusters or collapse, collapse), max_nodes, collapse)
 
 
 def to_svg(root, **options):

@@ -261,6 +261,10 @@ def test_the_size_refusal_suggests_a_way_out_that_works():
         draw_dot(loss, max_nodes=300)
     msg = str(err.value)
     assert 'collapse=True' in msg and "one example's pass" in msg
+    from micrograd.render import check_size
+    with pytest.raises(GraphTooLarge, match="collapse=True"):
+        check_size(loss, max_nodes=300)             # the same refusal, without drawing
+    check_size(loss, max_nodes=300, collapse=True)
     draw_dot(loss, max_nodes=300, collapse=True)    # the suggested way out draws
     one = mlp([0.0, 0.2, -0.3])
     draw_dot(one, max_nodes=300)                     # and so does one example's pass
