@@ -61,8 +61,7 @@ from .renderer import Drawing, RendererNotFound, render, render_svg
 from .files import write_atomic
 
 __all__ = ['draw_dot', 'to_svg', 'to_png', 'to_pdf', 'check_size', 'legend', 'render_svg',
-           'RendererNotFound',
-           'GraphTooLarge', 'ROLE_COLORS']
+           'RendererNotFound', 'GraphTooLarge', 'ROLE_COLORS']
 
 ROLE_COLORS = types.MappingProxyType({
     'input': '#dbeafe', 'parameter': '#fde68a', 'output': '#bbf7d0', 'interior': '#ffffff',
