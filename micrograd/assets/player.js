@@ -86,7 +86,7 @@ window.microgradPlayer = window.microgradPlayer || function (id, tries) {
     if (shown[i][key] !== value) { el.textContent = value; shown[i][key] = value; }
     if (shown[i][key + 'c'] !== cls) {
       el.classList.remove('mg-new', 'mg-partial');
-      if (cls) cls.split(' ').forEach(function (c) { el.classList.add(c); });
+      cls.split(' ').forEach(function (c) { if (c) el.classList.add(c); });
       shown[i][key + 'c'] = cls;
     }
   }
@@ -203,6 +203,7 @@ window.microgradPlayer = window.microgradPlayer || function (id, tries) {
   function apply() {
     svg.style.transform = 'translate(' + view.x + 'px,' + view.y + 'px) scale(' + view.s + ')';
     root.setAttribute('data-mg-scale', view.s.toFixed(4));
+    root.setAttribute('data-mg-readable', readable.toFixed(4));   // the least zoom with text ≥ 10 px
   }
 
   function box(els) {                // the elements' union, in the drawing's own px (before the zoom)
@@ -222,7 +223,7 @@ window.microgradPlayer = window.microgradPlayer || function (id, tries) {
   }
 
   function follow(els) {             // the whole step on screen: pan, and zoom out only while readable
-    var b = box(els);
+    var b = box(els), c = box(els.slice(0, 1));
     if (!b || !graph.clientWidth) return;
     var W = graph.clientWidth, H = graph.clientHeight, s = view.s;
     var fit = Math.min((W - 2 * PAD) / (b.r - b.l), (H - 2 * PAD) / (b.b - b.t));
@@ -231,8 +232,7 @@ window.microgradPlayer = window.microgradPlayer || function (id, tries) {
                  b.t * s + view.y >= PAD && b.b * s + view.y <= H - PAD;
     if (s !== view.s || !inside) {
       center(b, s);
-      var c = box(els.slice(0, 1));  // too wide even so: the current node at least
-      if (c && fit < s) {
+      if (c && fit < s) {            // too wide even so: the current node (first) stays on screen
         if (c.l * s + view.x < PAD) view.x = PAD - c.l * s;
         if (c.r * s + view.x > W - PAD) view.x = W - PAD - c.r * s;
       }
@@ -337,9 +337,10 @@ window.microgradPlayer = window.microgradPlayer || function (id, tries) {
 
   function go(to) { setPlaying(false); show(to); }
 
-  function rebuild() {               // the same step where it still exists, else the one before
-    var at = pos > 0 ? steps[pos - 1].all : -1;
+  function rebuild() {               // the same step where it still exists, else the one before; the end stays the end
+    var at = pos > 0 ? steps[pos - 1].all : -1, end = pos > 0 && pos === steps.length;
     build();
+    if (end) return go(steps.length);
     var to = 0;
     steps.forEach(function (s, k) { if (s.all <= at) to = k + 1; });
     go(to);
