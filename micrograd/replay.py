@@ -22,7 +22,7 @@ import keyword
 import math
 import re
 
-from .engine import (Value, Add, Mul, Pow, PowValue, Exp, Log, Tanh, Sigmoid,
+from .engine import (Value, Add, Sub, Neg, Mul, Div, Pow, PowValue, Exp, Log, Tanh, Sigmoid,
                      Relu, Sin, Cos, WeightedSum, topological_order, _real)
 
 __all__ = ['compile', 'Compiled', 'Result']
@@ -217,8 +217,14 @@ def _rule(cls, const, p, o, readable, helpers):
     """
     if cls is Add:
         return _Rule([p[0], p[1]], ['1', '1'])
+    if cls is Sub:
+        return _Rule(f"{p[0]} - {p[1]}", ['1', '(-1.0)'])
+    if cls is Neg:
+        return _Rule(f"-{p[0]}", ['(-1.0)'])
     if cls is Mul:
         return _Rule(f"{p[0]} * {p[1]}", [p[1], p[0]])
+    if cls is Div:                              # Python raises for b = 0, as the engine does
+        return _Rule(f"{p[0]} / {p[1]}", [f"(1.0 / {p[1]})", f"(-{o} / {p[1]})"])
     if cls is WeightedSum:                      # parents (w1..wn, a1..an, b): b + w1*a1 + …
         n = len(p) // 2
         w, a = p[:n], p[n:2 * n]
@@ -254,7 +260,7 @@ def _rule(cls, const, p, o, readable, helpers):
                  setup=f"_d_{o} = {name}.local_grads({', '.join(p + [o] + consts)})")
 
 
-_CANNOT_OVERFLOW = {Relu, Tanh, Sigmoid, Exp, Log, Sin, Cos}    # finite in: finite out, or raise
+_CANNOT_OVERFLOW = {Neg, Relu, Tanh, Sigmoid, Exp, Log, Sin, Cos}    # finite in: finite out, or raise
 
 
 def _assign(name, terms):

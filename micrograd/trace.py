@@ -231,6 +231,10 @@ def _expression(op, args):
         return ' + '.join(w)
     if op == '*':
         return ' · '.join(w)
+    if op == '-':
+        return f"{w[0]} − {w[1]}" if len(w) == 2 else f"−{w[0]}"
+    if op == '/':
+        return f"{w[0]} / {w[1]}"
     if op == '**':
         return f"{w[0]}^{w[1]}"
     if op.startswith('**'):
@@ -251,6 +255,10 @@ def _local_names(node, i, parents, order, names):
         return ['1'] * len(f)
     if op == '*':
         return [f[1], f[0]]
+    if op == '-':
+        return ['1', '(−1)'] if len(f) == 2 else ['(−1)']
+    if op == '/':
+        return [f"1/{f[1]}", f"(−{f[0]}/{f[1]}²)"]
     if op == 'Σ':
         n = len(f) // 2
         return f[n:-1] + f[:n] + ['1']

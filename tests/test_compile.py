@@ -84,7 +84,12 @@ OPS = {
             (lambda a: a ** (1 / 3), [(27.0,), (2.0,), (0.7,)]),
             (lambda a: a ** 1.5, [(3.0,), (0.0,)]),
             (lambda a: a ** -2.5, [(1.7,), (12.0,)]),
-            (lambda a, b: a / b, [(1.0, 3.0), (-2.0, 0.7)])],
+            (lambda a: a ** 2 / 3, [(1.0,), (-2.0,)])],
+    'Sub': [(lambda a, b: a - b, [(1.5, -2.25), (0.0, 0.0), (-0.0, 0.0), (0.1, 0.3)]),
+            (lambda a: 1 - a, [(0.25,), (-3.0,)])],
+    'Neg': [(lambda a: -a, [(1.5,), (0.0,), (-0.0,)])],
+    'Div': [(lambda a, b: a / b, [(1.0, 3.0), (-2.0, 0.7), (1.0, 0.0), (1e-300, 1e-10)]),
+            (lambda a: 2 / a, [(4.0,), (-0.5,)])],
     'PowValue': [(lambda a, b: a ** b, [(2.0, 3.0), (0.5, -1.5), (3.0, 0.0), (0.0, 2.0)]),
                  (lambda a: 2 ** a, [(3.0,), (-0.5,)])],
     'Exp': [(lambda a: a.exp(), [(0.0,), (-3.5,), (709.0,), (-800.0,)])],
@@ -324,7 +329,7 @@ def test_wrong_number_of_inputs_is_a_clear_error():
 
 @pytest.mark.parametrize('bad, error, words', [
     ('2.0', TypeError, 'real number, not str'), (None, TypeError, 'not NoneType'),
-    (1j, TypeError, 'not complex'), (float('nan'), ValueError, 'finite number, not nan'),
+    (1j, TypeError, 'not complex'), (float('nan'), ValueError, 'finite number, not NaN'),
     (float('inf'), ValueError, 'finite number, not inf')])
 def test_bad_input_numbers_are_refused(bad, error, words):
     o, xs, _ = neuron()

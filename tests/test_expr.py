@@ -173,7 +173,6 @@ def test_refused_with_reason_and_column(text, says, column):
     ('1 + 1/(x - 2)', 2.0, '/: division by zero', 6),
     ('exp(x)', 1000.0, 'exp: the result is too large', 1),
     ('(-8)**(1/3)', 1.0, 'negative base with a non-integer exponent', 5),
-    ('x ** 0.5', 0.0, 'the derivative', 3),
     ('2 ** (10 * 100) * x', 1e10, 'too large', 17),
 ])
 def test_math_errors_point_at_the_operation(text, x, says, column):

@@ -7,8 +7,8 @@ import numpy as np
 import pytest
 
 from micrograd import PRIMITIVES, Value, topological_order, weighted_sum
-from micrograd.engine import (Add, Cos, Exp, Log, Mul, Pow, PowValue, Relu, Sigmoid, Sin, Tanh,
-                              WeightedSum)
+from micrograd.engine import (Add, Cos, Div, Exp, Log, Mul, Neg, Pow, PowValue, Relu, Sigmoid,
+                              Sin, Sub, Tanh, WeightedSum)
 
 EPS = 2.220446049250313e-16
 
@@ -25,6 +25,10 @@ CASES = {
     Add: [Case((1.0, 2.0)), Case((-3.5, 0.25)), Case((0.0, 0.0)), Case((1e300, -1e300))],
     Mul: [Case((2.0, 3.0)), Case((-1.5, 0.0)), Case((0.0, 0.0)), Case((1e150, -1e150)),
           Case((-1e-200, 3.0))],
+    Sub: [Case((1.0, 2.0)), Case((-3.5, 0.25)), Case((0.0, 0.0)), Case((1e300, -1e300))],
+    Neg: [Case((1.0,)), Case((0.0,)), Case((-2.5,)), Case((1e300,))],
+    Div: [Case((1.0, 3.0)), Case((-2.0, 0.7)), Case((0.0, 5.0)), Case((1e300, 3.0)),
+          Case((3.0, -1e-100), h=1e-108), Case((1e-300, 1e-150), h=1e-158)],   # tiny divisors
     Pow: [Case((2.0,), {'k': 3.0}), Case((-2.0,), {'k': 3.0}),      # negative base, integer k
           Case((-1.5,), {'k': -2.0}), Case((-3.0,), {'k': 2.0}),
           Case((0.0,), {'k': 2.0}), Case((0.0,), {'k': 3.0}),       # 0 base, positive k

@@ -216,19 +216,20 @@ def test_every_primitive_names_its_local_derivative():
     nodes = {
         '+': x + y, '*': x * y, '**3': x ** 3, '**': x ** y, 'exp': x.exp(), 'log': x.log(),
         'tanh': x.tanh(), 'σ': x.sigmoid(), 'ReLU': x.relu(), 'sin': x.sin(), 'cos': x.cos(),
-        'Σ': weighted_sum([x], [y], Value(0.1, label='b')),
+        'Σ': weighted_sum([x], [y], Value(0.1, label='b')), 'x - y': x - y, '-x': -x, '/': x / y,
     }
-    assert {type(p) for p in PRIMITIVES} and len(nodes) == len(PRIMITIVES)
+    assert {out._fn for out in nodes.values()} == set(PRIMITIVES)
     for op, out in nodes.items():
         out.label = 'out'
         step = backward_steps(out)[0]
-        assert out._op == op
+        assert out._op == {'x - y': '-', '-x': '-'}.get(op, op)
         for t, d in zip(step.terms, out.local_grads()):
             assert t.local == d, f"{op}: term local {t.local}, local_grads {d}"
             assert not t.local_name.startswith('∂'), f"{op}: no name for ∂out/∂{t.parent_name}"
     names = {op: [t.local_name for t in backward_steps(n)[0].terms] for op, n in nodes.items()}
     assert names['tanh'] == ['(1 − out²)'] and names['σ'] == ["σ'(x)"] and names['*'] == ['y', 'x']
     assert names['**3'] == ['3·x^2'] and names['Σ'] == ['y', 'x', '1'] and names['log'] == ['1/x']
+    assert names['x - y'] == ['1', '(−1)'] and names['-x'] == ['(−1)'] and names['/'] == ['1/y', '(−x/y²)']
 
 
 def test_unknown_op_is_named_by_its_partial():
