@@ -54,6 +54,12 @@ def _line(line, names, spelled):
         segments.append(line[:indent])      # the player indents by CSS: keep the terminal's spaces
     i = indent
     while i < len(line):
+        if line.startswith('  ', i) and formula:    # '= 1.0  (x1 = 2.0)': a note, not a product
+            segments.append(_structure(formula))
+            formula = []
+            segments.append('\u2003')
+            i += 2
+            continue
         prose = _prose_at(line, i, names)
         if prose:
             if formula:
@@ -113,7 +119,7 @@ def _token(line, i, names):
         if line.startswith(name, i):
             return 'i' + name, i + len(name)
     m = _NUMBER.match(line, i)
-    if m and (c != '-' or _unary(line, i)):
+    if m:                                       # trace writes a negative number -0.5, a minus −
         return 'n' + m[0].replace('-', '−'), m.end()
     m = _IDENT.match(line, i)
     if m:
@@ -127,11 +133,6 @@ def _token(line, i, names):
             j += 1
         return ('^', 'n' + ''.join(str(_SUPERSCRIPTS.index(d)) for d in line[i:j])), j
     return 'o' + ('−' if c == '-' else c), i + 1
-
-
-def _unary(line, i):
-    before = line[:i].rstrip(' ')
-    return not before or before[-1] in '(=[,;+−·'
 
 
 def _structure(tokens):

@@ -132,8 +132,9 @@ def test_fractions_names_and_prose():
     assert line[0][0] == ['f', ['o∂', 'io'], ['o∂', 'ix1*w1 + x2*w2']], "one name, one <mi>"
     assert line[1] == ' is complete: push it back through '
     assert line[2] == ['io', 'o=', 'itanh', ['r', ['o(', 'in', 'o)']]]
-    sq = math_lines("∂C0/∂v16 = 2·v16 · 1.0  (2·v16 = -0.856)", {'C0', 'v16'})[0][0]
-    assert sq[-1] == ['r', ['o(', 'n2', 'o·', 'iv16', 'o=', 'n−0.856', 'o)']]
+    sq = math_lines("∂C0/∂v16 = 2·v16 · 1.0  (2·v16 = -0.856)", {'C0', 'v16'})[0]
+    assert sq[0][-1] == 'n1.0' and sq[1] == '\u2003', "the note apart: not 1.0 times (…)"
+    assert sq[2] == [['r', ['o(', 'n2', 'o·', 'iv16', 'o=', 'n−0.856', 'o)']]]
     assert math_lines("(1 − o²)", {'o'})[0][0] == [['r', ['o(', 'n1', 'o−', ['s', ['io'], ['n2']], 'o)']]]
     leaf = math_lines("∂L/∂a = 2.0 is complete: a is an input (a leaf), nothing to push back.", {'L', 'a'})[0]
     assert leaf[1:] == [' is complete: ', ['ia'], ' is an input (a leaf), nothing to push back.']

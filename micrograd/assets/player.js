@@ -13,7 +13,7 @@ window.microgradPlayer = window.microgradPlayer || function (id, tries) {
   if (root.getAttribute('data-mg-ready')) return;
   root.setAttribute('data-mg-ready', '1');
 
-  var MATHML = 'http://www.w3.org/1998/Math/MathML';
+  var MATHML = 'http://www.w3.org/1998/Math/MathML', BREAK = {'o=': 1, 'o+=': 1, 'o+': 1, 'o−': 1};
   var data = JSON.parse(root.querySelector('script.mg-data').textContent);
   var n = data.parents.length;
   function $(sel) { return root.querySelector(sel); }
@@ -135,9 +135,19 @@ window.microgradPlayer = window.microgradPlayer || function (id, tries) {
       div.className = 'mg-line';
       segments.forEach(function (seg) {
         if (typeof seg === 'string') { div.appendChild(document.createTextNode(seg)); return; }
-        var m = document.createElementNS(MATHML, 'math');
-        math(seg, m);
-        div.appendChild(m);
+        // One <math> per run between top-level = + − (a <math> never wraps; the line may, between them)
+        var chunk = [];
+        seg.concat([null]).forEach(function (t) {
+          if (chunk.length && (t === null || BREAK[t])) {
+            var m = document.createElementNS(MATHML, 'math');
+            math(chunk, m);
+            if (BREAK[chunk[0]]) m.firstChild.setAttribute('form', 'infix');   // '+ b', not the sign '+b'
+            div.appendChild(m);
+            div.appendChild(document.createTextNode(' '));
+            chunk = [];
+          }
+          if (t !== null) chunk.push(t);
+        });
       });
       lines.appendChild(div);
     });
