@@ -137,7 +137,7 @@ class Player:
 <details><summary>The backward pass as text ({n} step{'s' * (n != 1)})</summary>
 <pre>{html.escape(self.text().rsplit(chr(10), 1)[0])}</pre></details>
 </div>
-<div class="mg-live" hidden>
+<div class="mg-live" hidden="hidden">
 <div class="mg-bar">
 <span class="mg-pass" role="radiogroup" aria-label="pass">{radio}</span>
 <button type="button" class="mg-prev" aria-label="Previous">◀ Previous</button>

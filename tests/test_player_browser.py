@@ -560,8 +560,10 @@ def jupyterlab_shows(data, trusted):
 
 
 def sanitized(html_text):
-    """What JupyterLab's sanitizer keeps of untrusted HTML: no script, style or svg (their text stays)."""
+    """What JupyterLab's sanitizer keeps of untrusted HTML: no script, style or svg (their text stays),
+    and no valueless `hidden` (sanitize-html drops an empty value of its nonBooleanAttributes)."""
     html_text = re.sub(r'<(script|style)\b.*?</\1>', '', html_text, flags=re.S)
+    html_text = re.sub(r'(<[^>]*?)\s(hidden)(?=[\s/>])(?!=)', r'\1', html_text)
     return re.sub(r'<svg\b.*?</svg>', lambda m: re.sub(r'<[^>]*>', '', m[0]), html_text, flags=re.S)
 
 
