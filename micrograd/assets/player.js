@@ -197,21 +197,71 @@ window.microgradPlayer = window.microgradPlayer || function (id, tries) {
   }
 
   // --- the view: a pan and a zoom of the drawing, kept on the step ----------------------------
-  var PAD = 14, MIN = 0.05, MAX = 4;
+  var PAD = 14, MIN = 0.05, MAX = 4, TILE = 48;
   var widthPx = parseFloat(svg.getAttribute('width')) * 4 / 3,       // graphviz sizes it in pt
       heightPx = parseFloat(svg.getAttribute('height')) * 4 / 3;
-  svg.style.width = widthPx + 'px';
-  svg.style.height = heightPx + 'px';
+  var canvas = document.createElement('div');                         // what pans and zooms
+  canvas.className = 'mg-canvas';
+  canvas.style.width = widthPx + 'px';
+  canvas.style.height = heightPx + 'px';
+  svg.parentNode.insertBefore(canvas, svg);
+  canvas.appendChild(svg);
+  tile();
   var unitPx = widthPx / svg.viewBox.baseVal.width, smallest = Infinity;
-  Array.prototype.forEach.call(svg.querySelectorAll('g.node text'), function (t) {
+  Array.prototype.forEach.call(canvas.querySelectorAll('g.node text'), function (t) {
     var size = parseFloat(t.getAttribute('font-size'));
     if (size > 0 && size < smallest) smallest = size;
   });
   var readable = isFinite(smallest) ? 10 / (smallest * unitPx) : 0.6;   // text ≥ 10 px on screen
   var view = {s: 1, x: 0, y: 0};
 
+  // A browser repaints a whole SVG when one text in it changes: with thousands of values that is
+  // slower than a frame.  So the values, TILE at a time (with their ops and incoming edges), move
+  // into SVG elements of their own, stacked on the first one (which keeps the clusters), and a step
+  // repaints only the few it touches.
+  function tile() {
+    var g0 = svg.querySelector('g.graph'), tiles = {}, owner = /^v(\d+)(?:op)?(?:-v(\d+)(?:op)?(?:-\d+)?)?$/;
+    if (!g0 || n <= 2 * TILE) return;
+    Array.prototype.slice.call(g0.children).forEach(function (el) {
+      var m = owner.exec(el.id.slice(id.length + 1));
+      if (!m) return;
+      var k = Math.floor(parseInt(m[2] || m[1], 10) / TILE);
+      if (!tiles[k]) {
+        var t = svg.cloneNode(false), g = g0.cloneNode(false);
+        t.removeAttribute('id');
+        g.removeAttribute('id');
+        t.setAttribute('class', 'mg-tile');
+        t.appendChild(g);
+        canvas.appendChild(t);
+        tiles[k] = g;
+      }
+      tiles[k].appendChild(el);
+    });
+    // Each tile only as big as what it holds: a layer of its own, with a short list to repaint.
+    var m = g0.transform.baseVal.consolidate(), e = m ? m.matrix.e : 0, f = m ? m.matrix.f : 0;
+    Object.keys(tiles).forEach(function (k) {
+      var b = tiles[k].getBBox(), t = tiles[k].parentNode, u = unitPx0(), pad = 4;
+      var x = b.x + e - pad, y = b.y + f - pad, w = b.width + 2 * pad, h = b.height + 2 * pad;
+      t.setAttribute('viewBox', [x, y, w, h].join(' '));
+      t.setAttribute('width', w + 'pt');
+      t.setAttribute('height', h + 'pt');
+      t.style.left = x * u + 'px';
+      t.style.top = y * u + 'px';
+      t.style.width = w * u + 'px';
+      t.style.height = h * u + 'px';
+    });
+  }
+  function unitPx0() { return widthPx / svg.viewBox.baseVal.width; }
+
+  // Pan by scrolling the graph's box (the browser moves what is drawn already, repainting only what
+  // comes into view; a transform would repaint it all), zoom by scaling what is drawn.
   function apply() {
-    svg.style.transform = 'translate(' + view.x + 'px,' + view.y + 'px) scale(' + view.s + ')';
+    var tx = Math.max(0, view.x), ty = Math.max(0, view.y);
+    canvas.style.transform = 'translate(' + tx + 'px,' + ty + 'px) scale(' + view.s + ')';
+    graph.scrollLeft = Math.max(0, -view.x);
+    graph.scrollTop = Math.max(0, -view.y);
+    view.x = tx || -graph.scrollLeft;          // where the browser stopped (it scrolls 0 … the edge)
+    view.y = ty || -graph.scrollTop;
     root.setAttribute('data-mg-scale', view.s.toFixed(4));
     root.setAttribute('data-mg-readable', readable.toFixed(4));   // the least zoom with text ≥ 10 px
   }
@@ -278,10 +328,26 @@ window.microgradPlayer = window.microgradPlayer || function (id, tries) {
   // Wheel: zoom once the player has focus (or with Ctrl, which is also a trackpad's pinch);
   // before that the wheel scrolls the notebook as usual.
   graph.addEventListener('wheel', function (e) {
-    if (!e.ctrlKey && !root.contains(document.activeElement)) return;
     e.preventDefault();
+    if (!e.ctrlKey && !root.contains(document.activeElement)) return scrollPage(e);
     zoomAt(Math.exp(-e.deltaY * (e.deltaMode === 1 ? 0.05 : 0.0015)), e.clientX, e.clientY);
   }, {passive: false});
+
+  function scrollPage(e) {            // what the wheel does outside a graph: scroll what holds the player
+    var dy = e.deltaY * (e.deltaMode === 1 ? 16 : e.deltaMode === 2 ? window.innerHeight : 1);
+    for (var el = root.parentElement; el; el = el.parentElement) {
+      var style = getComputedStyle(el).overflowY;
+      if ((style === 'auto' || style === 'scroll') && el.scrollHeight > el.clientHeight) {
+        el.scrollTop += dy;
+        return;
+      }
+    }
+    window.scrollBy(0, dy);
+  }
+  graph.addEventListener('scroll', function () {     // a touchpad's sideways swipe scrolls natively
+    if (view.x <= 0) view.x = -graph.scrollLeft;
+    if (view.y <= 0) view.y = -graph.scrollTop;
+  });
 
   var pointers = {}, press = null;   // one pointer drags, two pinch; a press that stays put clicks
   function nodeAt(target) {
