@@ -7,7 +7,7 @@ import re
 import pytest
 
 from micrograd import Value, step_through
-from micrograd.cli import _seed_graphs
+from micrograd.cli.demo import _seed_graphs
 from micrograd.engine import weighted_sum
 from micrograd.player import TRUST
 from micrograd.player_math import math_lines, plain_text

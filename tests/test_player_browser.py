@@ -320,7 +320,7 @@ def test_nbconvert_export(page, tmp_path):
 # --- the seeds' pages, as `./run demo` writes them -------------------------------------------
 
 def seed_pages():
-    from micrograd.cli import _seed_graphs
+    from micrograd.cli.demo import _seed_graphs
     return {name: root for name, _, root in _seed_graphs()}
 
 
