@@ -56,16 +56,16 @@ def chain(n_values):
 
 
 def mlp(n_values):
-    """An nn MLP (labelled, clustered) with about n values: layers of 16 neurons, one example."""
+    """An nn MLP (labelled, clustered) of at most n values: layers of 16 neurons, one example."""
     import nn
+
+    def build(depth):
+        net = nn.MLP(16, [16] * depth + [1], rng=0)
+        return net([Value(0.1 * k, label=f'x[{k + 1}]') for k in range(16)])
     depth = 1
-    while True:
-        net = nn.MLP(16, [16] * depth + [1], rng=0) if 'rng' in nn.MLP.__init__.__code__.co_varnames \
-            else nn.MLP(16, [16] * depth + [1])
-        out = net([Value(0.1 * k, label=f'x[{k + 1}]') for k in range(16)])
-        if len(topological_order(out)) >= n_values or depth > 20:
-            return out
+    while len(topological_order(build(depth + 1))) <= n_values:
         depth += 1
+    return build(depth)
 
 
 def main(argv=None):

@@ -38,6 +38,7 @@ _ID = re.compile(r'\bid="([^"]*)"')
 _XML_PREAMBLE = re.compile(r'\A.*?(?=<svg\b)', re.S)    # <?xml …?>, <!DOCTYPE …>, comments
 _NOISE = re.compile(r'<title>[^<]*</title>\n?|<!--.*?-->\n?', re.S)  # hover titles say "v3op"
 _SURROGATE = re.compile(r'[\ud800-\udfff]')            # drawn as U+FFFD by render: the same here
+_STATIC_STEPS = 300      # steps written out as text where the player cannot run (an untrusted notebook)
 _REPEATS = 64           # a step repeating one sum per parent above this many products: said once
 TRUST = ("Not trusted, so the step-through player cannot run here: run the cell again, or trust the "
          "notebook (JupyterLab: Ctrl+Shift+C, “Trust Notebook”; a terminal: jupyter trust FILE.ipynb).")
@@ -115,6 +116,14 @@ class Player:
         blocks += [f"step {k}/{n}  " + t.replace('\n', '\n    ') for k, t in enumerate(self._text, 1)]
         return _SURROGATE.sub('\ufffd', '\n'.join(blocks + [TRUST]))
 
+    def _static_text(self, most=_STATIC_STEPS):
+        """The steps for where the script does not run: all of them up to `most`, then a count."""
+        lines = self.text().split('\n')[:-1]
+        if len(self._text) <= most:
+            return '\n'.join(lines)
+        cut = next(i for i, line in enumerate(lines) if line.startswith(f"step {most + 1}/"))
+        return '\n'.join(lines[:cut] + [f"… and {len(self._text) - most} more steps (the player shows them all)"])
+
     def html(self):
         """The player as an HTML fragment (its own <style> and <script>), with a fresh id."""
         pid = f"mg-{uuid.uuid4().hex[:12]}"
@@ -135,7 +144,7 @@ class Player:
 <div class="mg-static">
 <p class="mg-trust">{html.escape(TRUST)}</p>
 <details><summary>The backward pass as text ({n} step{'s' * (n != 1)})</summary>
-<pre>{html.escape(self.text().rsplit(chr(10), 1)[0])}</pre></details>
+<pre>{html.escape(self._static_text())}</pre></details>
 </div>
 <div class="mg-live" hidden="hidden">
 <div class="mg-bar">

@@ -152,3 +152,12 @@ def test_the_jupyter_output_says_the_steps_and_how_to_trust_it():
     assert '<div class="mg-live" hidden="hidden">' in bundle['text/html'], \
         "the controls wait for the script (JupyterLab's sanitizer drops an empty hidden)"
     assert 'class="mg-static"' in bundle['text/html'] and re.search(r'<pre>backward pass: 10 steps', bundle['text/html'])
+
+
+def test_a_big_graph_writes_out_its_first_steps_only():
+    y = Value(0.5, label='x')
+    for i in range(70):                     # 351 values
+        y = (y * Value(0.9, label=f'w{i}') + Value(0.1, label=f'b{i}')).tanh()
+    page = step_through(y).html()
+    pre = re.search(r'<pre>(.*?)</pre>', page, re.S)[1]
+    assert 'step 300/351' in pre and 'step 301/351' not in pre and '… and 51 more steps' in pre
