@@ -23,7 +23,6 @@ import math
 import numbers
 import re
 import uuid
-from dataclasses import replace
 from importlib import resources
 
 from .engine import Value, topological_order
@@ -36,10 +35,11 @@ __all__ = ['Player', 'step_through']
 
 _ID = re.compile(r'\bid="([^"]*)"')
 _XML_PREAMBLE = re.compile(r'\A.*?(?=<svg\b)', re.S)    # <?xml …?>, <!DOCTYPE …>, comments
-_NOISE = re.compile(r'<title>[^<]*</title>\n?|<!--.*?-->\n?', re.S)  # hover titles say "v3op"
+# Titles that only say an id ("v3op", "v1->v3op") and comments go; a value's title (its full name and
+# formula, shown on hover) stays.
+_NOISE = re.compile(r'<title>v\d+(?:op)?(?:&#45;&gt;v\d+(?:op)?)?</title>\n?|<!--.*?-->\n?', re.S)
 _SURROGATE = re.compile(r'[\ud800-\udfff]')            # drawn as U+FFFD by render: the same here
 _STATIC_STEPS = 300      # steps written out as text where the player cannot run (an untrusted notebook)
-_REPEATS = 64           # a step repeating one sum per parent above this many products: said once
 TRUST = ("Not trusted, so the step-through player cannot run here: run the cell again, or trust the "
          "notebook (JupyterLab: Ctrl+Shift+C, “Trust Notebook”; a terminal: jupyter trust FILE.ipynb).")
 
@@ -80,7 +80,7 @@ class Player:
         for s in self.backward:
             names[s.node] = s.name
         L, root_name, n = self.backward[0].L, self.backward[0].name, len(order)
-        self._text = [_explain(s) for s in self.backward]
+        self._text = [s.explain() for s in self.backward]
         self._data = {
             'parents': parents,
             'delay': max(50, round(delay * 1000)),
@@ -190,17 +190,6 @@ microgradPlayer("{pid}");</script>
                 f'{{ body {{ background: #111827; color: #e5e7eb; }} }}</style>\n'
                 f'</head>\n<body>\n{self.html()}\n</body>\n</html>\n')
         return write_atomic(path, page)
-
-
-def _explain(step):
-    """The step's explanation, as `print_steps` shows it; a node whose every parent repeats one long
-    sum (Hung-yi Lee's `(that is …)` line, one per parent) shows it for its first parent only."""
-    if len(step.terms) * len(step.incoming) <= _REPEATS or len(step.incoming) < 2:
-        return step.explain()
-    first = replace(step, terms=step.terms[:1]).explain().split('\n')
-    rest = replace(step, incoming=step.incoming[:1]).explain().split('\n')[2:]
-    return '\n'.join(first + rest + [f"    (the same sum of {len(step.incoming)} paths "
-                                     f"for each of the other {len(step.terms) - 1} parents)"])
 
 
 def _step_names(step, names, parents):

@@ -97,9 +97,6 @@ def test_the_page_grows_with_the_edges_not_their_products():
     small, large = shared_sum(40, 40), shared_sum(80, 80)
     per_edge = [len(step_through(r).html().encode()) / edges(r) for r in (small, large)]
     assert per_edge[1] < 1.3 * per_edge[0], f"bytes per edge: {per_edge} (grows with the size)"
-    text = next(s for s in embedded_data(step_through(large).html())['backward']['steps']
-                if 'the same sum of 80 paths' in s['text'])['text']
-    assert text.count('(that is') == 1 and 'for each of the other 160 parents' in text
 
 
 # --- math ----------------------------------------------------------------------------------

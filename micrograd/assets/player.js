@@ -21,12 +21,16 @@ window.microgradPlayer = window.microgradPlayer || function (id, tries) {
   $('.mg-static').hidden = true;     // the text for where scripts do not run (an untrusted notebook)
   $('.mg-live').hidden = false;
 
-  // Each value's record: its last <text> is "grad …", the one before it "data …".
+  // Each value's record has a text "data …" and one "grad …" (a constant's box shows just its number).
   var dataText = [], gradText = [], dataDrawn = [], shown = [];
   for (var i = 0; i < n; i++) {
     var g = svgEl('v' + i), texts = g ? g.getElementsByTagName('text') : [];
-    gradText[i] = texts[texts.length - 1] || null;
-    dataText[i] = texts[texts.length - 2] || null;
+    dataText[i] = gradText[i] = null;
+    for (var t = 0; t < texts.length; t++) {
+      var what = texts[t].textContent.slice(0, 5);
+      if (what === 'data ') dataText[i] = texts[t];
+      else if (what === 'grad ') gradText[i] = texts[t];
+    }
     dataDrawn[i] = dataText[i] ? dataText[i].textContent : '';
     shown[i] = {};
   }
@@ -207,12 +211,18 @@ window.microgradPlayer = window.microgradPlayer || function (id, tries) {
   svg.parentNode.insertBefore(canvas, svg);
   canvas.appendChild(svg);
   tile();
-  var unitPx = widthPx / svg.viewBox.baseVal.width, smallest = Infinity;
-  Array.prototype.forEach.call(canvas.querySelectorAll('g.node text'), function (t) {
-    var size = parseFloat(t.getAttribute('font-size'));
-    if (size > 0 && size < smallest) smallest = size;
-  });
-  var readable = isFinite(smallest) ? 10 / (smallest * unitPx) : 0.6;   // text ≥ 10 px on screen
+  var unitPx = widthPx / svg.viewBox.baseVal.width, readable = readableFor([canvas]);
+
+  function readableFor(els) {        // the least zoom at which the elements' texts are ≥ 10 px high
+    var smallest = Infinity;
+    els.forEach(function (el) {
+      Array.prototype.forEach.call(el.querySelectorAll('g.node text, text'), function (t) {
+        var size = parseFloat(t.getAttribute('font-size'));
+        if (size > 0 && size < smallest) smallest = size;
+      });
+    });
+    return isFinite(smallest) ? 10 / (smallest * unitPx) : readable || 0.6;
+  }
   var view = {s: 1, x: 0, y: 0};
 
   // A browser repaints a whole SVG when one text in it changes: with thousands of values that is
@@ -285,9 +295,10 @@ window.microgradPlayer = window.microgradPlayer || function (id, tries) {
   function follow(els) {             // the whole step on screen: pan, and zoom out only while readable
     var b = box(els), c = box(els.slice(0, 1));
     if (!b || !graph.clientWidth) return;
-    var W = graph.clientWidth, H = graph.clientHeight, s = view.s;
+    readable = readableFor(els.filter(function (el) { return el.classList.contains('node'); }));
+    var W = graph.clientWidth, H = graph.clientHeight, s = Math.max(view.s, readable);
     var fit = Math.min((W - 2 * PAD) / (b.r - b.l), (H - 2 * PAD) / (b.b - b.t));
-    if (fit < s) s = Math.max(fit, Math.min(readable, s));
+    if (fit < s) s = Math.max(fit, readable);
     var inside = b.l * s + view.x >= PAD && b.r * s + view.x <= W - PAD &&
                  b.t * s + view.y >= PAD && b.b * s + view.y <= H - PAD;
     if (s !== view.s || !inside) {
