@@ -118,6 +118,9 @@ def _token(line, i, names):
     for name in names:                          # names with spaces or operators in them, longest first
         if line.startswith(name, i):
             return 'i' + name, i + len(name)
+    if c == '−' and _NUMBER.match(line, i + 1) and line[:i].rstrip(' ')[-1:] in ('', '(', '=', '['):
+        m = _NUMBER.match(line, i + 1)          # '(−1)', '= −0.5': a negative number, not a minus
+        return 'n−' + m[0], m.end()
     m = _NUMBER.match(line, i)
     if m:                                       # trace writes a negative number -0.5, a minus −
         return 'n' + m[0].replace('-', '−'), m.end()
