@@ -14,9 +14,11 @@ only say an input is done are folded into the step that completes it (a checkbox
 Everything is inline (micrograd/assets/player.js and player.css), so it needs no network and no
 kernel: it works in JupyterLab, in nbconvert's HTML, and from disk.  Several players on one page are
 independent: each has its own id, and the script only ever looks inside its player.  Where scripts
-do not run (an untrusted notebook shows sanitized HTML), the output is the steps as text and a line
-saying how to trust the notebook; the controls are `hidden` until the script shows them.
+do not run (an untrusted notebook shows sanitized HTML), the output is the final picture (a PNG, for
+graphs of up to 300 values), the steps as text and a line saying how to trust the notebook; the
+controls are `hidden` until the script shows them.
 """
+import base64
 import html
 import json
 import math
@@ -28,7 +30,8 @@ from importlib import resources
 from .engine import Value, topological_order
 from .files import write_atomic
 from .player_math import math_lines
-from .render import to_svg
+from .render import check_size, draw_dot
+from .renderer import RendererNotFound, render
 from .trace import backward_steps, forward_steps
 
 __all__ = ['Player', 'step_through']
@@ -40,6 +43,7 @@ _XML_PREAMBLE = re.compile(r'\A.*?(?=<svg\b)', re.S)    # <?xml …?>, <!DOCTYPE
 _NOISE = re.compile(r'<title>v\d+(?:op)?(?:&#45;&gt;v\d+(?:op)?)?</title>\n?|<!--.*?-->\n?', re.S)
 _SURROGATE = re.compile(r'[\ud800-\udfff]')            # drawn as U+FFFD by render: the same here
 _STATIC_STEPS = 300      # steps written out as text where the player cannot run (an untrusted notebook)
+_STATIC_PICTURE = 300    # values at most, for the final picture there (a PNG: bigger ones get large)
 TRUST = ("Not trusted, so the step-through player cannot run here: run the cell again, or trust the "
          "notebook (JupyterLab: Ctrl+Shift+C, “Trust Notebook”; a terminal: jupyter trust FILE.ipynb).")
 
@@ -68,13 +72,15 @@ class Player:
             raise ValueError(f"step_through: delay must be a positive, finite number of seconds, not {delay!r}")
         if not isinstance(leaves, bool):
             raise TypeError(f"step_through: leaves must be True or False, not {leaves!r}")
+        check_size(root)                        # a graph too big to draw: refused before any step
         order = topological_order(root)
         index = {v: i for i, v in enumerate(order)}
         self.forward = forward_steps(root)
         self.backward = backward_steps(root)
         grads = {s.value: s.grad for s in self.backward}
-        svg = to_svg(root, rankdir=rankdir, show_grad=True, grads=grads)
-        self._svg = _NOISE.sub('', _XML_PREAMBLE.sub('', svg, count=1))
+        drawing = draw_dot(root, rankdir=rankdir, show_grad=True, grads=grads)
+        self._svg = _NOISE.sub('', _XML_PREAMBLE.sub('', drawing.svg(), count=1))
+        self._picture = _png_data_uri(drawing.source) if len(order) <= _STATIC_PICTURE else ''
         parents = [[index[p] for p in v._prev] for v in order]
         names = [''] * len(order)
         for s in self.backward:
@@ -124,6 +130,12 @@ class Player:
         cut = next(i for i, line in enumerate(lines) if line.startswith(f"step {most + 1}/"))
         return '\n'.join(lines[:cut] + [f"… and {len(self._text) - most} more steps (the player shows them all)"])
 
+    def _static_picture(self):
+        if not self._picture:
+            return ''
+        return (f'\n<p><img class="mg-picture" style="max-width: 100%; height: auto" '
+                f'src="{self._picture}" alt="the graph with every value and its final gradient"></p>')
+
     def html(self):
         """The player as an HTML fragment (its own <style> and <script>), with a fresh id."""
         pid = f"mg-{uuid.uuid4().hex[:12]}"
@@ -142,7 +154,7 @@ class Player:
         page = f"""<div class="mg-player" id="{pid}" tabindex="0" aria-label="backpropagation, step by step">
 <style>{_asset('player.css')}</style>
 <div class="mg-static">
-<p class="mg-trust">{html.escape(TRUST)}</p>
+<p class="mg-trust">{html.escape(TRUST)}</p>{self._static_picture()}
 <details><summary>The backward pass as text ({n} step{'s' * (n != 1)})</summary>
 <pre>{html.escape(self._static_text())}</pre></details>
 </div>
@@ -217,3 +229,13 @@ def _grads(step):
 
 def _asset(name):
     return resources.files('micrograd').joinpath('assets', name).read_text(encoding='utf-8')
+
+
+def _png_data_uri(source):
+    """The drawing as a PNG data URI (JupyterLab's sanitizer keeps <img src="data:…">), or '' when
+    no renderer can make a PNG here."""
+    try:
+        png = render(source, 'png', dpi=72)
+    except RendererNotFound:
+        return ''
+    return 'data:image/png;base64,' + base64.b64encode(png).decode('ascii')

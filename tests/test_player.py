@@ -158,3 +158,14 @@ def test_a_big_graph_writes_out_its_first_steps_only():
     page = step_through(y).html()
     pre = re.search(r'<pre>(.*?)</pre>', page, re.S)[1]
     assert 'step 300/351' in pre and 'step 301/351' not in pre and '… and 51 more steps' in pre
+
+
+def test_a_graph_too_large_to_draw_is_refused_before_any_step_is_built(monkeypatch):
+    import micrograd.player as player
+    from micrograd import GraphTooLarge, Value
+    v = Value(1.0, label='x')
+    for _ in range(2000):
+        v = v * 1.0 + 0.5
+    monkeypatch.setattr(player, 'backward_steps', lambda root: pytest.fail("steps were built"))
+    with pytest.raises(GraphTooLarge):
+        player.step_through(v)

@@ -627,6 +627,8 @@ def test_untrusted_notebook_shows_the_steps_and_how_to_trust(page, tmp_path):
     assert view.get_by_text(TRUST[:40]).is_visible()
     assert view.locator('button').count() > 0 and not view.locator('button').first.is_visible()
     assert not view.locator('.mg-live').is_visible(), "no bare buttons, no svg text soup"
+    picture = view.locator('img.mg-picture')    # the final picture: <img src="data:…"> is kept
+    assert picture.is_visible() and picture.evaluate('i => i.naturalWidth') > 200
     view.locator('summary').click()
     assert view.get_by_text('∂o/∂w1 = ∂x1w1/∂w1 · ∂o/∂x1w1 = x1 · 0.5 = 1.0').is_visible()
     ARTIFACTS.mkdir(exist_ok=True)
