@@ -18,7 +18,6 @@ do not run (an untrusted notebook shows sanitized HTML), the output is the final
 graphs of up to 300 values), the steps as text and a line saying how to trust the notebook; the
 controls are `hidden` until the script shows them.
 """
-import base64
 import html
 import json
 import math
@@ -31,7 +30,7 @@ from .engine import Value, topological_order
 from .files import write_atomic
 from .player_math import math_lines
 from .render import check_size, draw_dot
-from .renderer import RendererNotFound, render
+from .renderer import RendererNotFound, png_data_uri, render
 from .trace import backward_steps, forward_steps
 
 __all__ = ['Player', 'step_through']
@@ -235,7 +234,6 @@ def _png_data_uri(source):
     """The drawing as a PNG data URI (JupyterLab's sanitizer keeps <img src="data:…">), or '' when
     no renderer can make a PNG here."""
     try:
-        png = render(source, 'png', dpi=72)
+        return png_data_uri(render(source, 'png', dpi=72))
     except RendererNotFound:
         return ''
-    return 'data:image/png;base64,' + base64.b64encode(png).decode('ascii')

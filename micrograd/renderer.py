@@ -6,11 +6,15 @@ The WebAssembly build writes SVG only: PNG and PDF are then converted from its S
 (also in the `wasm` extra; it uses the system's libcairo).
 
 In Jupyter a drawing is inline HTML (text/html, shrunk to the page's width if it is wider), its SVG,
-and a PNG: JupyterLab will not render HTML or SVG in a notebook it does not trust (every notebook
-someone handed out), but it does show the PNG.
+and a PNG.  In a notebook JupyterLab does not trust (every notebook someone handed out) it still
+picks text/html, but sanitized: no script, no style, no <svg> (only its words stay).  So the HTML
+holds the inline SVG `hidden` and the PNG as an <img src="data:…"> (which the sanitizer keeps), and
+a one-line script, where scripts run, shows the SVG (hover titles, sharp text) in the PNG's place.
 """
+import base64
 import html
 import re
+import uuid
 import shutil
 import subprocess
 
@@ -55,14 +59,17 @@ class Drawing(graphviz.Digraph):
         want -= set(exclude or ())
         ours = {'text/html', 'image/svg+xml', 'image/png'}
         bundle = super()._repr_mimebundle_(include=want - ours) if want - ours else {}
-        if want & {'text/html', 'image/svg+xml'}:
-            svg = self.svg()
-            bundle.update({'text/html': _html(svg), 'image/svg+xml': svg})
-        if 'image/png' in want:
+        png = None
+        if want & {'text/html', 'image/png'}:
             try:
-                bundle['image/png'] = render(self.source, 'png', dpi=_NOTEBOOK_DPI)
+                png = render(self.source, 'png', dpi=_NOTEBOOK_DPI)
             except RendererNotFound:            # no PNG converter: HTML and SVG are still there
                 pass
+        if png is not None:
+            bundle['image/png'] = png
+        if want & {'text/html', 'image/svg+xml'}:
+            svg = self.svg()
+            bundle.update({'text/html': _html(svg, png), 'image/svg+xml': svg})
         return {k: v for k, v in bundle.items() if k in want}
 
 
@@ -124,9 +131,22 @@ _NO_CONVERTER = ("to write {format} without Graphviz's `dot`, micrograd converts
                  "    pip install cairosvg       (needs the cairo library: apt-get install libcairo2)")
 
 
-def _html(svg):
-    """The SVG inline in a scrolling <div>, scaled down to the width of the page."""
+def _html(svg, png=None):
+    """The SVG inline in a scrolling <div>, scaled down to the width of the page; with `png`, the
+    SVG starts hidden behind the PNG, and a script (run only where the notebook is trusted) swaps."""
     svg = svg[max(0, svg.find('<svg')):]        # no <?xml …?> or <!DOCTYPE> inside HTML
     # its own width, at most the page's; the height follows from the viewBox (same aspect)
     svg = _SVG_HEIGHT.sub(r'\1 style="max-width:100%;height:auto"', svg, count=1)
-    return f'<div style="max-width:100%;overflow-x:auto">{svg}</div>'
+    if png is None:
+        return f'<div style="max-width:100%;overflow-x:auto">{svg}</div>'
+    key = f"mg-dot-{uuid.uuid4().hex[:12]}"
+    return (f'<div id="{key}" style="max-width:100%;overflow-x:auto" hidden="hidden">{svg}</div>'
+            f'<img id="{key}-png" style="max-width:100%;height:auto" alt="the computation graph" '
+            f'src="{png_data_uri(png)}"/>'
+            f'<script>document.getElementById("{key}").hidden = false;'
+            f'document.getElementById("{key}-png").remove();</script>')
+
+
+def png_data_uri(png):
+    """PNG bytes as a data: URI, for an <img> that needs no file (and survives a sanitizer)."""
+    return 'data:image/png;base64,' + base64.b64encode(png).decode('ascii')

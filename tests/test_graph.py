@@ -374,11 +374,16 @@ def test_an_untrusted_executed_notebook_shows_the_picture(tmp_path):
     notary.mark_cells(received, trusted=False)     # what Jupyter does before showing it
     assert not notary.check_cells(received)
     (output,) = received.cells[0].outputs
-    # Untrusted, JupyterLab renders only the safe types of an output (images, text), never its
-    # HTML or SVG: the PNG is the picture the reader sees.
+    # Untrusted, JupyterLab still picks text/html, sanitized (no script, style or svg): so the HTML
+    # carries the PNG as an <img src="data:…"> and keeps the SVG hidden until a script shows it.
     assert 'image/png' in output['data'] and 'text/html' in output['data']
     import base64
-    assert base64.b64decode(output['data']['image/png']).startswith(b'\x89PNG')
+    import re
+    html = output['data']['text/html']
+    (png,) = re.findall(r'<img [^>]*src="data:image/png;base64,([^"]+)"/>', html)
+    assert base64.b64decode(png).startswith(b'\x89PNG')
+    assert re.search(r'<div id="(mg-dot-\w+)"[^>]* hidden="hidden"><svg', html), "the SVG starts hidden"
+    assert re.search(r'<script>document.getElementById\("mg-dot-\w+"\).hidden = false;', html)
 
 
 def test_slide_and_dark_styles():

@@ -636,3 +636,24 @@ def test_untrusted_notebook_shows_the_steps_and_how_to_trust(page, tmp_path):
     view.screenshot(path=str(ARTIFACTS / 'player_untrusted.png'))
     if ctx:
         ctx.close()
+
+
+def test_draw_dot_in_an_untrusted_notebook_shows_the_png_and_trusted_the_svg(page, tmp_path):
+    from micrograd import draw_dot
+    a, y = Value(3.0, label='a'), Value(1.0, label='y')
+    C = (a - y) ** 2
+    C.backward()
+    html_text = draw_dot(C)._repr_mimebundle_()['text/html']
+    untrusted, trusted = tmp_path / 'untrusted.html', tmp_path / 'trusted.html'
+    untrusted.write_text('<!DOCTYPE html><meta charset="utf-8"><body>' + sanitized(html_text), encoding='utf-8')
+    trusted.write_text('<!DOCTYPE html><meta charset="utf-8"><body>' + html_text, encoding='utf-8')
+    page.goto(trusted.as_uri())
+    assert page.locator('svg').first.is_visible() and page.locator('img').count() == 0
+    ctx = page.context.browser.new_context(java_script_enabled=False) if page.context.browser else None
+    view = ctx.new_page() if ctx else page
+    view.goto(untrusted.as_uri())
+    picture = view.locator('img')
+    assert picture.is_visible() and picture.evaluate('i => i.naturalWidth') > 200
+    assert view.locator('body').inner_text().strip() == '', "no words of the stripped SVG show"
+    if ctx:
+        ctx.close()

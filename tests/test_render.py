@@ -543,14 +543,17 @@ def test_jupyter_gets_inline_html_scaled_to_the_page():
     assert set(bundle) == {'text/html', 'image/svg+xml', 'image/png'}
     assert bundle['image/png'].startswith(b'\x89PNG'), "an untrusted notebook shows the PNG"
     html = bundle['text/html']
-    assert html.startswith('<div style="max-width:100%;overflow-x:auto"><svg'), html[:80]
-    div = parse(html)                           # the whole fragment is XML, the SVG inside too
+    assert re.match(r'<div id="mg-dot-\w+" style="max-width:100%;overflow-x:auto" hidden="hidden"><svg',
+                    html), html[:120]
+    div, img, script = parse('<root>' + html + '</root>')   # the whole fragment is XML, the SVG too
     svg = div[0]
     assert div.tag == 'div' and len(div) == 1 and svg.tag == SVG + 'svg'
+    assert img.tag == 'img' and img.get('src').startswith('data:image/png;base64,')
+    assert script.tag == 'script' and div.get('id') in script.text and img.get('id') in script.text
     assert svg.get('style') == 'max-width:100%;height:auto', "shrinks to the page, keeps its shape"
     assert svg.get('height') is None and svg.get('width') and svg.get('viewBox')
     assert set(groups(svg, 'node')) == set(groups(parse(bundle['image/svg+xml']), 'node'))
-    assert g._repr_html_() == html
+    assert g._repr_html_().startswith('<div style="max-width:100%;overflow-x:auto"><svg')
     assert set(g._repr_mimebundle_(include=['text/html'])) == {'text/html'}
     assert set(g._repr_mimebundle_(exclude=['text/html', 'image/png'])) == {'image/svg+xml'}
 
