@@ -7,6 +7,7 @@
     player.py   step_through: the steps as a page you click through
     expr.py     parse: "tanh(w*x + b)" -> a graph, without eval
     replay.py   compile: a recorded graph replayed as straight-line Python
+    i18n/       _(): every sentence to a learner in English or Chinese; set_language('zh')
 """
 from .engine import Value, Op, PRIMITIVES, topological_order, weighted_sum
 from .check import gradcheck, numerical_grad, GradcheckError
@@ -15,9 +16,11 @@ from .trace import backward_steps, forward_steps
 from .player import step_through
 from .expr import parse, ParseError
 from .replay import compile, Compiled
+from .i18n import set_language, get_language
 
 # `from micrograd import *` leaves out `compile`, so it never hides Python's built-in.
 __all__ = ['Value', 'Op', 'PRIMITIVES', 'topological_order', 'weighted_sum',
            'gradcheck', 'numerical_grad', 'GradcheckError',
            'draw_dot', 'to_svg', 'legend', 'render_svg', 'RendererNotFound', 'GraphTooLarge',
-           'backward_steps', 'forward_steps', 'step_through', 'parse', 'ParseError', 'Compiled']
+           'backward_steps', 'forward_steps', 'step_through', 'parse', 'ParseError', 'Compiled',
+           'set_language', 'get_language']
