@@ -25,7 +25,7 @@ from .module import MLP
 from .optim import SGD
 
 __all__ = ['Check', 'lecture_neuron', 'chain_rule', 'multi_path', 'four_equations', 'matrix_form', 'walkthroughs',
-           'print_all', 'main', 'sigmoid', 'sigmoid_prime', 'hadamard', 'backprop_by_hand']
+           'check_table', 'print_all', 'main', 'sigmoid', 'sigmoid_prime', 'hadamard', 'backprop_by_hand']
 
 
 def lecture_neuron(x1w1='x1*w1', x2w2='x2*w2', s='x1*w1 + x2*w2'):
@@ -483,7 +483,8 @@ def _nums(xs, digits=6):
     return f"{xs:.{digits}g}"
 
 
-def _check_table(checks, lang=None):
+def check_table(checks, lang=None):
+    """The Check rows as a table: quantity, by hand, engine .grad, finite diff., max |diff|, equation."""
     rows = [(_("quantity", lang), _("by hand", lang), _("engine .grad", lang),
              _("finite diff.", lang), _("max |diff|", lang), _("equation", lang))]
     rows += [(c.quantity, f"{c.closed_form:.10f}", f"{c.engine:.10f}", f"{c.numeric:.10f}",
@@ -511,12 +512,12 @@ def print_all(file=None, lang=None):
         "  ∂C0/∂w(L) = ∂z(L)/∂w(L) · ∂a(L)/∂z(L) · ∂C0/∂a(L) = a(L−1) · σ'(z(L)) · 2(a(L) − y)",
         f"            = {c.dz_dw:.10f} · {c.da_dz:.10f} · {c.dC0_da:.10f}"
         f" = {c.dz_dw * c.da_dz * c.dC0_da:.10f}   (L = {L})",
-        _check_table(c.checks, lang),
+        check_table(c.checks, lang),
         ngettext("  averaged over n = {n} example (a(0), y) = {examples}:",
                  "  averaged over n = {n} examples (a(0), y) = {examples}:", len(c.examples),
                  lang, examples=_nums(c.examples)),
         f"  ∂C_k/∂w({L}) = {_nums(c.per_example, 10)}",
-        _check_table([c.averaged], lang), "")
+        check_table([c.averaged], lang), "")
 
     head = [_("layer", lang), "z", "a = σ(z)", _("table a (2 d.p.)", lang)]
     widths = (max(display_width(head[0]), 7), 26, 26)
@@ -534,7 +535,7 @@ def print_all(file=None, lang=None):
           "∂l/∂z = σ'(z) · [w3 · ∂l/∂z' + w4 · ∂l/∂z'']", lang),
         f"    = {m.sigma_prime_z:.10f} · [{m.w3:g} · {m.dl_dz1:.10f} + ({m.w4:g}) · {m.dl_dz2:.10f}]",
         f"    = {m.sigma_prime_z:.10f} · [{m.term_w3:.10f} + ({m.term_w4:.10f})] = {m.dl_dz:.10f}",
-        _check_table(m.checks, lang), "")
+        check_table(m.checks, lang), "")
 
     out(_("3. Nielsen — the four fundamental equations, C = ½‖a − y‖²   (REFERENCE §3)", lang),
         _("  our numbers: x = {x}, y = {y}, C = {C}; [1, 2] ⊙ [3, 4] = {example}", lang,
@@ -545,7 +546,7 @@ def print_all(file=None, lang=None):
               sigma_prime=_nums(ly.sigma_prime, 8)),
             _("           δ by hand = {delta}", lang, delta=_nums(ly.delta, 10)),
             f"           z.grad    = {_nums(ly.delta_engine, 10)}")
-    out(_check_table(n.checks, lang), "")
+    out(check_table(n.checks, lang), "")
 
     out(_("4. Matrix form — no biases, E = ½‖x3 − t‖², f = σ   (REFERENCE §4)", lang),
         _("  x0 = {x0} (our choice of size 4), t = {t}, E = {E}", lang,
@@ -554,7 +555,7 @@ def print_all(file=None, lang=None):
         out(_("  ∂E/∂W{i} = δ{i} x{j}ᵀ: {delta} times {x} = {grad}, the shape of W{i} ({W})", lang,
               i=i, j=i - 1, delta=f"{sd[0]}×{sd[1]}", x=f"{sx[0]}×{sx[1]}",
               grad=f"{sg[0]}×{sg[1]}", W=f"{sW[0]}×{sW[1]}"))
-    out(_check_table(mf.checks, lang),
+    out(check_table(mf.checks, lang),
         _("  one step W ← W − α ∂E/∂W with α = {alpha}: E {E} → {E_new}", lang,
           alpha=f"{mf.alpha:g}", E=f"{mf.E:.10f}", E_new=f"{mf.E_new:.10f}"))
     worst = max(ch.error for ch in c.checks + [c.averaged] + m.checks + n.checks + mf.checks)
