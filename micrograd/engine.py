@@ -253,6 +253,9 @@ class Op:
     the output number; `local_grads(*xs, out)` returns one ∂out/∂x per parent.  Raise
     ValueError, ZeroDivisionError or OverflowError for bad input: `apply` adds the op, the
     values and the nodes' labels to the message.
+
+    For `compare_with_torch`, add a `torch(*xs)` function: the same op on the parents as float64
+    tensors (constants as keywords), e.g. `return torch.nn.functional.softplus(x)`.
     """
 
     symbol = '?'

@@ -195,6 +195,19 @@ class MLP(Module):
     def parameters(self):
         return [p for layer in self.layers for p in layer.parameters()]
 
+    def to_torch(self):
+        """This network as a float64 torch.nn.Sequential with the same weights, biases and
+        activations (needs PyTorch: pip install 'backprop-classroom[torch]')."""
+        from .torch_bridge import to_torch
+        return to_torch(self)
+
+    @classmethod
+    def from_torch(cls, seq):
+        """The MLP a torch.nn.Sequential of Linear layers and ReLU/Tanh/Sigmoid/Identity
+        computes, with its weights and biases as leaves (the round trip is exact)."""
+        from .torch_bridge import from_torch
+        return from_torch(cls, seq)
+
     def __repr__(self):
         return f"MLP of [{', '.join(str(layer) for layer in self.layers)}]"
 

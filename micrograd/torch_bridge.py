@@ -1,0 +1,181 @@
+"""compare_with_torch: the lecture's "same answer as PyTorch" cell as one call.
+
+The graph is rebuilt in PyTorch, float64, op by op from what made each node (`node._fn` and its
+constants), PyTorch runs its own backward, and a table shows every labelled leaf's data and
+gradient in both engines side by side.  PyTorch is optional:
+pip install 'backprop-classroom[torch]'.
+
+Your own `Op` subclass takes part if it has a `torch(*xs)` function (see `micrograd.Op`).
+"""
+import html
+
+from . import engine
+from .engine import topological_order
+
+__all__ = ['compare_with_torch', 'TorchComparison', 'require_torch', 'INSTALL_HINT']
+
+INSTALL_HINT = "pip install 'backprop-classroom[torch]'"
+
+
+def require_torch(what):
+    """The `torch` module, or an ImportError that says what needed it and how to install it."""
+    try:
+        import torch
+    except ImportError:
+        raise ImportError(f"{what} needs PyTorch, which is not installed: {INSTALL_HINT}",
+                          name='torch') from None
+    return torch
+
+
+def _weighted_sum(*x):
+    n = len(x) // 2
+    z = x[-1]
+    for w, a in zip(x[:n], x[n:-1]):            # b + w₁a₁ + w₂a₂ + …, the engine's order
+        z = z + w * a
+    return z
+
+
+def _torch_ops(torch):
+    """What each built-in primitive is in PyTorch: f(*parent tensors, **the op's constants)."""
+    return {
+        engine.Add: lambda a, b: a + b,
+        engine.Sub: lambda a, b: a - b,
+        engine.Neg: lambda a: -a,
+        engine.Mul: lambda a, b: a * b,
+        engine.Div: lambda a, b: a / b,
+        engine.Pow: lambda a, k: a ** k,
+        engine.PowValue: lambda a, b: a ** b,
+        engine.Exp: torch.exp,
+        engine.Log: torch.log,
+        engine.Tanh: torch.tanh,
+        engine.Sigmoid: torch.sigmoid,
+        engine.Relu: torch.relu,
+        engine.Sin: torch.sin,
+        engine.Cos: torch.cos,
+        engine.WeightedSum: _weighted_sum,
+    }
+
+
+def compare_with_torch(root):
+    """Rebuild `root`'s graph in PyTorch (float64), run both backward passes, and return a
+    TorchComparison of every labelled leaf: data and ∂root/∂leaf in each engine.
+
+    The gradients are computed afresh on both sides; the graph's own .grad values are left as
+    they were.
+    """
+    torch = require_torch("compare_with_torch")
+    ops = _torch_ops(torch)
+    order = topological_order(root)
+    tensors = {}
+    for node in order:
+        if not node._prev:
+            t = torch.tensor(node.data, dtype=torch.float64, requires_grad=True)
+        else:
+            f = _torch_op(node, ops)
+            t = f(*(tensors[p] for p in node._prev), **node._const)
+        tensors[node] = t
+    tensors[root].backward()
+    ours = _our_gradients(root, order)
+    leaves = [node for node in order if not node._prev]
+    shown = [node for node in leaves if node.label] or leaves
+    rows = [Row(node.label or f"(leaf {i})", node.data, tensors[node].item(), ours[node],
+                _torch_grad(tensors[node]))
+            for i, node in enumerate(shown, 1)]
+    return TorchComparison(root.label or 'root', root.data, tensors[root].item(), rows)
+
+
+def _torch_op(node, ops):
+    """The PyTorch function for this node's op, or a clear error naming the node and the op."""
+    fn = node._fn
+    where = f"the {node._op!r} node{engine._node_name(node.label)} with data {node.data!r}"
+    if fn is None:
+        closure = engine.learner_backward(node) is not None
+        how = ("its derivative is your own `_backward` closure, which PyTorch cannot see "
+               "inside" if closure else "it was built by hand with children and no Op")
+        raise TypeError(f"compare_with_torch: {where} has no operation PyTorch can redo: {how}; "
+                        f"build it with the engine's ops (v.tanh(), a * b, …) or an Op subclass "
+                        f"with a torch(*xs) method")
+    f = ops.get(fn) or getattr(fn, 'torch', None)      # no built-in op has one to inherit
+    if f is not None:
+        return f
+    raise TypeError(f"compare_with_torch: the op {fn.__name__} ({fn.symbol!r}) of {where} has no "
+                    f"torch(*xs) method; add one to {fn.__name__} that computes it with torch "
+                    f"functions, e.g.  def torch(x): return torch.tanh(x)")
+
+
+def _our_gradients(root, order):
+    """∂root/∂node for every node by this engine's backward, with every .grad put back after."""
+    saved = [node.grad for node in order]
+    for node in order:
+        node.grad = 0.0
+    try:
+        root.backward()
+        return {node: node.grad for node in order}
+    finally:
+        for node, grad in zip(order, saved):
+            node.grad = grad
+
+
+def _torch_grad(t):
+    return 0.0 if t.grad is None else t.grad.item()       # a leaf root has no path to itself
+
+
+class Row:
+    """One leaf in both engines."""
+    __slots__ = ('label', 'data', 'torch_data', 'grad', 'torch_grad')
+
+    def __init__(self, label, data, torch_data, grad, torch_grad):
+        self.label, self.data, self.torch_data = label, data, torch_data
+        self.grad, self.torch_grad = grad, torch_grad
+
+    @property
+    def difference(self):
+        """The larger of |data − torch data| and |grad − torch grad|."""
+        return max(abs(self.data - self.torch_data), abs(self.grad - self.torch_grad))
+
+
+class TorchComparison:
+    """The table compare_with_torch returns: `rows` (one per labelled leaf), the root's value in
+    both engines, and `max_difference`, the largest |ours − PyTorch's| of all those numbers."""
+
+    def __init__(self, label, data, torch_data, rows):
+        self.label, self.data, self.torch_data, self.rows = label, data, torch_data, rows
+        self.max_difference = max([abs(data - torch_data)] + [r.difference for r in rows])
+
+    def __getitem__(self, label):
+        """The row of the leaf with this label."""
+        for row in self.rows:
+            if row.label == label:
+                return row
+        raise KeyError(f"no leaf labelled {label!r}; the leaves are "
+                       f"{', '.join(r.label for r in self.rows)}")
+
+    def _lines(self):
+        head = ('leaf', 'data', 'data (torch)', 'grad', 'grad (torch)', '|difference|')
+        body = [(r.label, repr(r.data), repr(r.torch_data), repr(r.grad),
+                 repr(r.torch_grad), f"{r.difference:.3g}") for r in self.rows]
+        return head, body
+
+    def _summary(self):
+        return (f"{self.label} = {self.data!r} here, {self.torch_data!r} in PyTorch; "
+                f"largest difference {self.max_difference:.3g}")
+
+    def __str__(self):
+        head, body = self._lines()
+        widths = [max(len(row[i]) for row in [head] + body) for i in range(len(head))]
+        fmt = lambda row: '  '.join(c.ljust(w) if i == 0 else c.rjust(w)
+                                    for i, (c, w) in enumerate(zip(row, widths)))
+        rule = '  '.join('-' * w for w in widths)
+        return '\n'.join([fmt(head), rule] + [fmt(row) for row in body] + [self._summary()])
+
+    __repr__ = __str__
+
+    def _repr_html_(self):
+        head, body = self._lines()
+        cell = lambda tag, text, i: (f"<{tag} style='text-align:{'left' if i == 0 else 'right'}; "
+                                     f"padding:2px 10px; font-variant-numeric:tabular-nums'>"
+                                     f"{html.escape(text)}</{tag}>")
+        rows = ''.join('<tr>' + ''.join(cell('td', c, i) for i, c in enumerate(row)) + '</tr>'
+                       for row in body)
+        return (f"<table><thead><tr>{''.join(cell('th', c, i) for i, c in enumerate(head))}</tr>"
+                f"</thead><tbody>{rows}</tbody></table><p>{html.escape(self._summary())}</p>")
