@@ -230,3 +230,12 @@ def test_walkthrough_tables_stay_aligned_in_chinese(tables):
             row = lines[i + 2]
             assert i18n.display_width(header.split('最大偏差')[0] + '最大偏差') == \
                 row.index('e-') + len('e-11'), (header, row)
+
+
+def test_torch_comparison_table_in_chinese():
+    from micrograd.torch_bridge import Row, TorchComparison
+    rows = [Row('x', 2.0, 2.0, -1.5, -1.5), Row('w', 0.5, 0.5, 3.25, 3.25000001)]
+    en, zh = (str(TorchComparison('L', 1.0, 1.0, rows, lang)) for lang in ('en', 'zh'))
+    assert 'largest difference' in en and '最大差' in zh
+    assert extract.english_words(zh, labels=['x', 'w', 'L']) == []
+    assert extract.numbers(zh) == extract.numbers(en)
