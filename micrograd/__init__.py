@@ -7,6 +7,7 @@
     player.py   step_through: the steps as a page you click through
     expr.py     parse: "tanh(w*x + b)" -> a graph, without eval
     replay.py   compile: a recorded graph replayed as straight-line Python
+    grade/      grade(Value): a learner's own engine checked for the classic mistakes
     torch_bridge.py   compare_with_torch: the same graph in PyTorch, side by side (optional)
     nn.py       micrograd.nn: the top-level `nn`, by micrograd's name (loaded only when asked for)
     i18n/       _(): every sentence to a learner in English or Chinese; set_language('zh')
@@ -20,10 +21,11 @@ from .expr import parse, ParseError
 from .replay import compile, Compiled
 from .i18n import set_language, get_language
 from .torch_bridge import compare_with_torch, TorchComparison
+from .grade import grade
 
 # `from micrograd import *` leaves out `compile`, so it never hides Python's built-in.
 __all__ = ['Value', 'Op', 'PRIMITIVES', 'topological_order', 'weighted_sum',
            'gradcheck', 'numerical_grad', 'GradcheckError',
            'draw_dot', 'to_svg', 'legend', 'render_svg', 'RendererNotFound', 'GraphTooLarge',
            'backward_steps', 'forward_steps', 'step_through', 'parse', 'ParseError', 'Compiled',
-           'compare_with_torch', 'TorchComparison', 'set_language', 'get_language']
+           'compare_with_torch', 'TorchComparison', 'grade', 'set_language', 'get_language']

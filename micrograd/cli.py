@@ -4,6 +4,7 @@
     python -m micrograd graph "tanh(w*x + b)" w=-3 x=2 b=6.88 -o f.svg --html f.html --steps
     python -m micrograd train moons --plot moons.png
     python -m micrograd train digits --plot digits.png
+    python -m micrograd grade my_engine.py[:Value]   (see micrograd/grade/command.py)
 
 Exit codes: 0 done; 2 a bad argument, expression or value (the message says which, no traceback);
 1 a missing program or package, or a file that cannot be written.
@@ -42,14 +43,14 @@ def main(argv=None):
     if args.command is None:                    # `python -m micrograd` alone: the demo
         args = parser.parse_args(['demo'])
     try:
-        args.run(args)
+        code = args.run(args)
     except CommandError as e:
         print(f"micrograd {args.command}: error: {e}", file=sys.stderr)
         return e.code
     except KeyboardInterrupt:
         print(f"micrograd {args.command}: interrupted", file=sys.stderr)
         return 130
-    return 0
+    return code or 0
 
 
 def build_parser():
@@ -63,6 +64,8 @@ def build_parser():
     _add_demo(commands)
     _add_graph(commands)
     _add_train(commands)
+    from .grade.command import add_command      # the grader keeps its own module
+    add_command(commands, _command, CommandError)
     return parser
 
 

@@ -354,3 +354,133 @@ def test_results_and_exercises_display_as_text_and_html():
     assert repr(ex.hint()) == str(ex.hint()) == ex.hint()._repr_markdown_()
     lt = get('ex15_new_op').check(lambda x, y: 1 / 0)
     assert '<' not in lt._repr_html_().split('>', 1)[1].rsplit('<', 1)[0]
+
+
+# --- every exercise × every slip kind that can occur in it -----------------------------------
+# A row per kind of slip: the words its hint must contain, and the slip's answers in every
+# exercise where it can occur (worked out here). An exercise missing from a row is one where the
+# slip cannot happen: no σ in ex01, ex02, ex11, ex13, ex14, ex16, ex17; no cost in ex08, ex10, ex11.
+
+def _minus(x):
+    return [_minus(v) for v in x] if isinstance(x, list) else -x
+
+
+SIGN_COST = {'ex09_bp1': "½Σ(a − y)²", 'ex12_matrix_gradient': "½‖x_L − t‖²",
+             **{id: "(a − y)²" for id in ('ex04_chain_w', 'ex05_chain_b', 'ex06_chain_a_prev',
+                                           'ex07_bias_one_layer_back')}}
+
+KINDS = {
+    'σ for σ′': (["slope", "not σ("], {
+        'ex03_local_derivatives': [[s(0.5), math.exp(0.5), 2.0, 0.75]],
+        'ex04_chain_w': [0.6 * s(Z) * DC],
+        'ex05_chain_b': [s(Z) * DC],
+        'ex06_chain_a_prev': [1.5 * s(Z) * DC],
+        'ex07_bias_one_layer_back': [B1 / sp(Z1) * s(Z1), B1 / sp(Z2) * s(Z2)],
+        'ex08_multipath': [(P1 + P2) / sp(4) * s(4)],
+        'ex09_bp1': [[(s(0.5) - 1) * s(0.5), s(-1.2) * s(-1.2)]],
+        'ex10_bp2': [[WT_D[0] * s(0.5), WT_D[1] * s(-1.0)]],
+        'ex12_matrix_gradient': [[[(s(z) - t) * s(z) * x for x in XP] for z, t in zip(ZL, T)]],
+        'ex15_new_op': [lambda x, y: s(x) + x * s(x)]}),
+    'missing σ′': (["Missing σ'"], {
+        'ex04_chain_w': [W / sp(Z)], 'ex05_chain_b': [B / sp(Z)], 'ex06_chain_a_prev': [A / sp(Z)],
+        'ex07_bias_one_layer_back': [B1 / sp(Z1), B1 / sp(Z2)],
+        'ex08_multipath': [(P1 + P2) / sp(4)],
+        'ex09_bp1': [[D1[0] / sp(0.5), D1[1] / sp(-1.2)]],
+        'ex10_bp2': [WT_D],
+        'ex12_matrix_gradient': [[[(s(z) - t) * x for x in XP] for z, t in zip(ZL, T)]]}),
+    'sign': (["sign"], {id: [_minus(RIGHT[id])] for id in (
+        'ex01_mul_local', 'ex02_tanh_local', 'ex04_chain_w', 'ex05_chain_b', 'ex06_chain_a_prev',
+        'ex07_bias_one_layer_back', 'ex08_multipath', 'ex09_bp1', 'ex10_bp2', 'ex11_bp4',
+        'ex12_matrix_gradient', 'ex17_fix_the_bug')} | {
+        'ex03_local_derivatives': [[sp(0.5), math.exp(0.5), -2.0, 0.75]],
+        'ex15_new_op': [lambda x, y: -swish_grad(x, y)]}),
+    'factor of 2': (["Factor of 2"], {id: [_minus(_minus(RIGHT[id])) and
+                                           (matrix(RIGHT[id], k) if id == 'ex12_matrix_gradient'
+                                            else [v * k for v in RIGHT[id]] if id == 'ex09_bp1'
+                                            else RIGHT[id] * k) for k in (2.0, 0.5)]
+                                      for id in ('ex04_chain_w', 'ex05_chain_b', 'ex06_chain_a_prev',
+                                                 'ex07_bias_one_layer_back', 'ex09_bp1',
+                                                 'ex12_matrix_gradient')}),
+    'transpose': (["transpos"], {
+        'ex10_bp2': [[W_D[0] * sp(0.5), W_D[1] * sp(-1.0)]], 'ex11_bp4': [0.9 * 0.2],
+        'ex12_matrix_gradient': [[list(col) for col in zip(*G)]], 'ex13_gradient_shape': [(5, 3)]}),
+    'a forgotten path': (["path"], {'ex08_multipath': [P1, P2], 'ex17_fix_the_bug': [[1.0, 2.5]]}),
+}
+TABLE = [(kind, id, n, answer) for kind, (_, cells) in KINDS.items()
+         for id, answers in cells.items() for n, answer in enumerate(answers)]
+
+
+@pytest.mark.parametrize('kind, id, n, answer', TABLE,
+                         ids=[f"{kind}-{id[:4]}-{n}" for kind, id, n, _ in TABLE])
+def test_every_slip_kind_gets_its_hint_in_every_exercise_where_it_can_occur(kind, id, n, answer):
+    words = KINDS[kind][0] + ([SIGN_COST[id]] if kind == 'sign' and id in SIGN_COST else [])
+    result = EXERCISES[id].check(answer)
+    assert not result.ok, f"{id}: the slip ({kind}) was marked right"
+    for word in words:
+        assert word.lower() in result.message.lower(), \
+            f"{id}: the hint for {kind} should say {word!r}: {result.message}"
+
+
+def test_sigma_for_its_slope_is_recognised_wherever_a_sigma_appears():
+    with_sigma = {ex.id for ex in all_exercises() if re.search('σ|sigmoid', ex.prompt)}
+    assert set(KINDS['σ for σ′'][1]) == with_sigma
+
+
+def test_the_nielsen_sign_hint_speaks_of_its_own_cost():
+    message = get('ex09_bp1').check([-d for d in D1]).message
+    assert "½Σ(a − y)²" in message and "2(a − y)" not in message, message
+
+
+# --- rounded answers ---------------------------------------------------------------------------
+
+NUMERIC = [id for id in RIGHT if id not in ('ex13_gradient_shape', 'ex14_topological_order',
+                                            'ex15_new_op', 'ex16_find_the_bug')]
+
+
+def _rounded(x, n):
+    return [_rounded(v, n) for v in x] if isinstance(x, list) else float(f"{x:.{n}g}")
+
+
+@pytest.mark.parametrize('id', NUMERIC)
+def test_an_answer_rounded_to_4_or_more_figures_is_right_and_the_prompt_says_so(id):
+    ex = EXERCISES[id]
+    assert "4 or more significant figures" in ex.prompt and ex.prompt in str(ex)
+    for n in (4, 5, 6, 8):
+        assert ex.check(_rounded(RIGHT[id], n)), f"{id}: {_rounded(RIGHT[id], n)} ({n} figures)"
+
+
+def _flat(x):
+    return [v for item in x for v in _flat(item)] if isinstance(x, list) else [x]
+
+
+@pytest.mark.parametrize('id', NUMERIC)
+def test_fewer_figures_or_a_wrong_fourth_figure_are_not_right(id):
+    ex, right = EXERCISES[id], RIGHT[id]
+    if any(float(f"{v:.3g}") != float(f"{v:.4g}") for v in _flat(right)):
+        assert not ex.check(_rounded(right, 3)), f"{id}: {_rounded(right, 3)} (3 figures) passed"
+    fourth = (lambda v: v if v == float(f"{v:.4g}") else
+              float(f"{v:.4g}") + 10.0 ** (math.floor(math.log10(abs(v))) - 3))
+    off = [[fourth(v) for v in row] if isinstance(row, list) else fourth(row) for row in right] \
+        if isinstance(right, list) else fourth(right)
+    if off != right:
+        assert not ex.check(off), f"{id}: {off} (the fourth figure off by one) passed"
+
+
+def test_a_rounded_slip_still_gets_its_hint():
+    result = get('ex04_chain_w').check(float(f"{-W:.4g}"))
+    assert not result.ok and "sign" in result.message.lower(), result
+
+
+def test_significant_figures_are_read_from_what_was_written():
+    from nn.exercises.answers import significant_figures
+    assert [significant_figures(x) for x in (-0.1216, 3.0, 1200.0, 1.0203, 1.216e-05, 0.5)] == \
+        [4, 1, 2, 5, 4, 1]
+    assert get('ex03_local_derivatives').check([0.235, 1.649, 2.0, 0.75])      # 0.2350: ok
+
+
+def test_messages_say_an_int_and_no_answer():
+    assert "an int is not a label" in get('ex14_topological_order').check([3]).message
+    message = get('ex03_local_derivatives').check([..., 1.0, 2.0, 3.0]).message
+    assert "no answer yet (…)" in message and "a ellipsis" not in message, message
+    assert all(" a int" not in get(id).check(3).message for id in ('ex14_topological_order',
+                                                                   'ex13_gradient_shape'))

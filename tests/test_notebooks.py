@@ -70,6 +70,9 @@ def test_notebook_runs_top_to_bottom(name, tmp_path):
         if name.startswith('exercises/') and BLANK in cell.source:
             assert '✗' in _text(cell.outputs), \
                 f"{name}, code cell {i}: a blank answer should print ✗, got:\n{_text(cell.outputs)}"
+        if name == '08_build_your_own.ipynb' and cell.source == 'grade(Value)':   # all blanks
+            assert 'not yet' in _text(cell.outputs) and '✓' not in _text(cell.outputs), \
+                f"{name}, code cell {i}: the blank engine should be 'not yet', never ✓"
         if name.startswith('solutions/') and 'ex.check(answer)' in cell.source:
             assert '✓' in _text(cell.outputs), \
                 f"{name}, code cell {i}: the solution should print ✓, got:\n{_text(cell.outputs)}"

@@ -1,0 +1,89 @@
+"""The grader's verdict: plain text with ✓ / ✗ for a terminal, HTML for Jupyter."""
+import html
+
+MARKS = {'pass': '✓', 'fail': '✗', 'not yet': '·', 'note': 'ℹ'}
+COLOURS = {'pass': '#1a7f37', 'fail': '#b42318', 'not yet': '#6e7781', 'note': '#0969da'}
+
+
+class Outcome:
+    """One check's result: status 'pass' | 'fail' | 'not yet' | 'note', and the details of a ✗."""
+
+    def __init__(self, name, title, read, status, expr='', expected='', got='', cause='',
+                 traceback=''):
+        self.name, self.title, self.read, self.status = name, title, read, status
+        self.expr, self.expected, self.got, self.cause = expr, expected, got, cause
+        self.traceback = traceback
+
+    @property
+    def ok(self):
+        return self.status != 'fail'
+
+    def details(self):
+        """The lines under a ✗ (or the text of a note / a 'not yet')."""
+        if self.status == 'pass':
+            return []
+        if self.status != 'fail':
+            return [self.got]
+        lines = [f"  {self.expr}"] if self.expr else []
+        lines.append(f"expected {self.expected}, got {self.got}" if self.expected else
+                     f"raised {self.got}")
+        lines += [f"cause: {self.cause}", f"read: {self.read}"]
+        return lines + ([self.traceback] if self.traceback else [])
+
+    def __repr__(self):
+        return f"<Outcome {self.name}: {self.status}>"
+
+
+class Report:
+    """Every check's Outcome, in the lecture's order. True when none failed ('not yet' is fine)."""
+
+    def __init__(self, source, outcomes):
+        self.source, self.outcomes = source, list(outcomes)
+
+    def __bool__(self):
+        return all(o.ok for o in self.outcomes)
+
+    def __getitem__(self, name):
+        return next(o for o in self.outcomes if o.name == name)
+
+    def count(self, status):
+        return sum(o.status == status for o in self.outcomes)
+
+    @property
+    def passed(self):
+        return [o.name for o in self.outcomes if o.status == 'pass']
+
+    @property
+    def failed(self):
+        return [o.name for o in self.outcomes if o.status == 'fail']
+
+    def summary(self):
+        parts = [f"{self.count('pass')} passed", f"{self.count('fail')} failed"]
+        parts += [f"{self.count('not yet')} not yet"] if self.count('not yet') else []
+        parts += [f"{self.count('note')} note"] if self.count('note') else []
+        return ", ".join(parts)
+
+    def __str__(self):
+        width = max(len(o.name) for o in self.outcomes)
+        lines = [f"Grading {self.source}"]
+        for o in self.outcomes:
+            lines.append(f"{MARKS[o.status]} {o.name:<{width}}  {o.title}")
+            lines += ["      " + line.replace("\n", "\n      ") for line in o.details()]
+        return "\n".join(lines + [self.summary()])
+
+    __repr__ = __str__
+
+    def _repr_html_(self):
+        rows = []
+        for o in self.outcomes:
+            colour = COLOURS[o.status]
+            detail = html.escape("\n".join(o.details()))
+            rows.append(
+                f'<tr><td style="color:{colour};font-weight:bold;vertical-align:top">{MARKS[o.status]}'
+                f'</td><td style="vertical-align:top;text-align:left"><code>{html.escape(o.name)}</code>'
+                f' {html.escape(o.title)}'
+                + (f'<pre style="margin:4px 0;white-space:pre-wrap;color:{colour}">{detail}</pre>'
+                   if detail else '') + '</td></tr>')
+        return (f'<div><b>Grading {html.escape(self.source)}</b>'
+                f'<table style="border-collapse:collapse">{"".join(rows)}</table>'
+                f'<i>{html.escape(self.summary())}</i></div>')
