@@ -69,15 +69,15 @@ def translations(lang):
     return po.translations(os.path.join(LOCALE, f"{lang}.po"))
 
 
-def _(message, lang=None, **fields):
-    """`message` in the learner's language, its {fields} filled in (numbers already as text)."""
-    if not message:                     # gettext('') is the catalog's header, not a message
-        return message
-    text = translations(get_language(lang)).gettext(message)
+def _(msgid, /, lang=None, **fields):
+    """`msgid` in the learner's language, its {fields} filled in (numbers already as text)."""
+    if not msgid:                       # gettext('') is the catalog's header, not a message
+        return msgid
+    text = translations(get_language(lang)).gettext(msgid)
     return text.format(**fields) if fields else text
 
 
-def ngettext(singular, plural, n, lang=None, **fields):
+def ngettext(singular, plural, n, /, lang=None, **fields):
     """'1 step' / '3 steps' (Chinese has one form): {n} and the {fields} filled in."""
     text = translations(get_language(lang)).ngettext(singular, plural, n)
     return text.format(n=n, **fields)

@@ -73,13 +73,15 @@ def check(lang, roots=SOURCES):
 # the sources' names, and the names of tools and code (checked after labels are taken out).
 ALLOWED = {'tanh', 'exp', 'log', 'ln', 'ReLU', 'relu', 'sin', 'cos', 'sigmoid', 'max', 'min',
            'Blue', 'Brown', 'Nielsen', 'Karpathy', 'micrograd', 'PyTorch', 'torch', 'Jupyter',
-           'grad', 'data', 'BP', 'SVG', 'HTML', 'PNG', 'PDF', 'DOT', 'Graphviz', 'dot', 'MLP',
+           'grad', 'data', 'BP', 'gradcheck', 'eps', 'atol', 'rtol', 'SVG', 'HTML', 'PNG', 'PDF', 'DOT', 'Graphviz', 'dot', 'MLP',
            'SGD', 'Adam', 'Value', 'nn', 'python', 'Python'}
-_CODE = re.compile(r"`[^`]*`"                               # `code`
+_CODE = re.compile(r"<[^>]*>|&\w+;"                        # HTML tags and entities
+                   r"|`[^`]*`"                              # `code`
                    r"|\b[\w./-]+\.(?:py|md|po|ipynb|html|svg|png|pdf|json)\b"    # file names
                    r"|--?[a-z][\w-]*"                       # --options
                    r"|\b\w+(?:\.\w+)*\([^()]*\)"            # calls: f(x), x.backward()
-                   r"|\.\w+")                                # attributes: .grad
+                   r"|\.\w+"                                 # attributes: .grad
+                   r"|\b[A-Za-z]\w*_\w*")                    # identifiers: w_jk, local_grad
 _WORD = re.compile(r"[A-Za-z]{2,}")
 
 
