@@ -9,6 +9,8 @@ WHITELIST of node types:
 Anything else — attributes, other calls, indexing, lambdas, strings, comparisons, unknown or
 unbound names, absurd length, nesting or constant exponents — is a `ParseError` that points at
 the column with a caret.  A name is ONE leaf however often it appears: `x*x` has one x.
+Line breaks are spaces (an expression may go on over several lines); a `# comment` ends at the
+end of its line, as in Python.
 """
 import ast
 import unicodedata
@@ -65,7 +67,8 @@ def parse(expr, /, **values):
     # A name in the tree is NFKC-normalised by Python ('ｘ' is 'x'): look values up the same way.
     values = {unicodedata.normalize('NFKC', name): v for name, v in values.items()}
     # Tabs and line breaks become spaces: one line, so every column still points at its character.
-    text = expr.translate(_ONE_LINE)
+    # Comments go first (as spaces too): on one line, a comment would swallow the lines after it.
+    text = _without_comments(expr).translate(_ONE_LINE)
     if len(text) > MAX_LENGTH:
         raise ParseError(f"the expression is too long ({len(text)} characters; the limit is "
                          f"{MAX_LENGTH})", text, MAX_LENGTH + 1)
@@ -77,6 +80,31 @@ def parse(expr, /, **values):
 # --- step 1: text -> Python's syntax tree ------------------------------------------------------
 
 _ONE_LINE = str.maketrans('\t\n\r\x0b\x0c', '     ')
+
+
+def _without_comments(text):
+    """text with each comment blanked out: as in Python, a '#' outside a string starts a comment
+    that ends at the end of its line (strings are refused later; they only hide a '#')."""
+    if '#' not in text:
+        return text
+    chars, quote, i = list(text), None, 0
+    while i < len(text):
+        c = text[i]
+        if quote:                               # inside a string: only its closing quote ends it
+            if c == '\\':
+                i += 1                          # an escaped character, e.g. \' or \\
+            elif text.startswith(quote, i):
+                i, quote = i + len(quote) - 1, None
+        elif c in '\'"':
+            quote = text[i:i + 3] if text[i:i + 3] in ("'''", '"""') else c
+            i += len(quote) - 1
+        elif c == '#':
+            end = min([j for j in (text.find('\n', i), text.find('\r', i)) if j >= 0],
+                      default=len(text))
+            chars[i:end] = ' ' * (end - i)
+            i = end
+        i += 1
+    return ''.join(chars)
 
 
 def _syntax_tree(text):

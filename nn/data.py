@@ -7,6 +7,8 @@ downloads anything: the moons are generated, and the digits ship inside scikit-l
 import math
 import random
 
+from .checks import finite, integer, size
+
 __all__ = ['moons', 'digits', 'split', 'one_hot', 'INSTALL_HINT']
 
 INSTALL_HINT = "pip install 'backprop-classroom[train]'  (or ./run demo, which installs it)"
@@ -16,10 +18,8 @@ def moons(n=100, noise=0.1, seed=None, signed=True):
     """n points on two half-circles, (cos t, sin t) and (1 − cos t, ½ − sin t) for t in [0, π],
     plus Gaussian noise of standard deviation `noise`; labels ±1 (for the hinge loss) if
     `signed`, else 0/1.  The upper moon is −1 (or 0).  Same seed, same points."""
-    if not isinstance(n, int) or n < 2:
-        raise ValueError(f"moons: n must be an integer ≥ 2, not {n!r}")
-    if not noise >= 0:
-        raise ValueError(f"moons: noise must be ≥ 0, not {noise!r}")
+    n = size(n, "moons: n", at_least=2)
+    finite(noise, "moons: noise (a standard deviation)", at_least=0)
     rng = _generator(seed)
     n_upper = n // 2                            # as scikit-learn's make_moons splits them
     n_lower = n - n_upper
@@ -62,7 +62,11 @@ def split(X, y, held_out=0.25, seed=None):
 
 def one_hot(label, n):
     """y as a vector: 1 at index `label`, 0 elsewhere (the target of a quadratic cost)."""
-    return [1.0 if j == label else 0.0 for j in range(n)]
+    n = size(n, "one_hot: n (the number of classes)")
+    t = integer(label)
+    if t is None or not 0 <= t < n:
+        raise ValueError(f"one_hot: the label must be a class index 0…{n - 1}, not {label!r}")
+    return [1.0 if j == t else 0.0 for j in range(n)]
 
 
 def _linspace(a, b, n):

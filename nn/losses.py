@@ -3,6 +3,8 @@
 Both conventions of the lectures are here: Nielsen's C = ½Σ(a − y)² (so ∂C/∂a = a − y) and
 3Blue1Brown's C0 = Σ(a − y)² (so ∂C0/∂a = 2(a − y)).
 """
+import math
+import numbers
 import operator
 
 from micrograd.engine import Value
@@ -23,12 +25,22 @@ def squared_error(a, y):
 def hinge_loss(scores, ys):
     """L = (1/n) Σᵢ max(0, 1 − yᵢ·scoreᵢ),  labels yᵢ = ±1   (micrograd's moons demo)."""
     scores, ys = _pair(scores, ys, 'hinge_loss', 'scores', 'labels')
+    for i, yi in enumerate(ys, 1):
+        if isinstance(yi, bool) or not isinstance(yi, (Value, numbers.Real)) or _number(yi) not in (1, -1):
+            raise ValueError(f"hinge_loss: label {i} is {yi!r}, but the labels must be +1 or −1 "
+                             f"(0/1 labels y become ±1 as 2y − 1)")
+    scores = [si if isinstance(si, Value) else Value(si) for si in scores]    # a number: a constant
     losses = [(1 + -yi * si).relu() for yi, si in zip(ys, scores)]     # the demo's exact floats
     return _total(losses) * (1.0 / len(losses))
 
 
 def cross_entropy(logits, target):
-    """L = −ln softmax(s)_t = ln Σᵢ e^(sᵢ − m) − (s_t − m),  m = max sᵢ (a constant, for stability)."""
+    """L = −ln softmax(s)_t = ln Σᵢ e^(sᵢ − m) − (s_t − m),  m = max sᵢ (a constant, for stability).
+
+    A term with e^(sᵢ − m) = 0 in floating point (sᵢ ~745 or more below the max) adds nothing to
+    the sum nor to any gradient, and sᵢ − m may not even be a float (−1e308 − 1e308): it is left
+    out of the graph (the target's never is).
+    """
     s = _as_list(logits)
     if not s:
         raise ValueError("cross_entropy: no logits")
@@ -39,9 +51,11 @@ def cross_entropy(logits, target):
     if not 0 <= t < len(s):
         raise ValueError(f"cross_entropy: the target must be a class index 0…{len(s) - 1}, "
                          f"not {target!r}")
-    m = max(si.data if isinstance(si, Value) else si for si in s)
-    shifted = [si - m for si in s]                      # e^(s−m) ≤ 1: exp never overflows
-    total = _total([v.exp() if isinstance(v, Value) else Value(v).exp() for v in shifted])
+    m = max(_number(si) for si in s)
+    shifted = [si - m if i == t or math.exp(_number(si) - m) > 0.0 else None    # e^(s−m) ≤ 1
+               for i, si in enumerate(s)]
+    total = _total([v.exp() if isinstance(v, Value) else Value(v).exp()
+                    for v in shifted if v is not None])
     return total.log() - shifted[t]
 
 
@@ -57,6 +71,10 @@ def mean(values):
 
 def _as_list(x):
     return [x] if isinstance(x, Value) or not hasattr(x, '__iter__') else list(x)
+
+
+def _number(x):
+    return x.data if isinstance(x, Value) else x
 
 
 def _pair(a, y, name, what_a, what_y):

@@ -13,6 +13,8 @@ from dataclasses import dataclass
 
 from micrograd.engine import Value, leaf, weighted_sum
 
+from .checks import size
+
 __all__ = ['Module', 'Neuron', 'Layer', 'MLP', 'LayerTrace', 'ACTIVATIONS']
 
 # The activation f of a neuron, by name: a = f(z).  'linear' means a = z (no node is added).
@@ -44,9 +46,10 @@ class Neuron(Module):
     """
 
     def __init__(self, nin, nonlin=True, act=None, rng=None, layer=1, index=1, bias=True):
+        nin = size(nin, f"neuron {index} of layer {layer}: nin (its number of inputs)")
+        act = _act_name(act, nonlin)
         uniform = _generator(rng).uniform
-        self._build([uniform(-1, 1) for _ in range(nin)], 0 if bias else None,
-                    _act_name(act, nonlin), layer, index)
+        self._build([uniform(-1, 1) for _ in range(nin)], 0 if bias else None, act, layer, index)
 
     @classmethod
     def from_weights(cls, w, b=None, act='sigmoid', layer=1, index=1):
@@ -107,6 +110,7 @@ class Layer(Module):
     Returns a list of activations, or one Value if the layer has one neuron (as micrograd)."""
 
     def __init__(self, nin, nout, index=1, rng=None, **kwargs):
+        nout = size(nout, f"layer {index}: nout (its number of neurons)")
         rng = _generator(rng)           # one generator for all the neurons: draws stay in order
         self.neurons = [Neuron(nin, rng=rng, layer=index, index=j, **kwargs)
                         for j in range(1, nout + 1)]
@@ -152,8 +156,18 @@ class MLP(Module):
     """
 
     def __init__(self, nin, nouts, act='relu', out_act='linear', rng=None):
+        # Everything is checked before the first weight is drawn, even an act no layer will use.
+        nin = size(nin, "MLP: nin (the number of inputs)")
+        if isinstance(nouts, (str, bytes)) or not hasattr(nouts, '__iter__'):
+            raise ValueError(f"MLP: nouts must be a list of layer sizes, like [16, 16, 1], "
+                             f"not {nouts!r}")
+        nouts = [size(n, f"MLP: the size of layer {l} in nouts={nouts!r}")
+                 for l, n in enumerate(nouts, 1)]
+        if not nouts:
+            raise ValueError("MLP: nouts is empty: give at least one layer size, like [1]")
+        act, out_act = _act_name(act, True), _act_name(out_act, True)
         rng = _generator(rng)
-        sizes = [nin] + list(nouts)
+        sizes = [nin] + nouts
         last = len(nouts) - 1
         self.layers = [Layer(sizes[i], sizes[i + 1], index=i + 1, rng=rng,
                              act=out_act if i == last else act)

@@ -4,9 +4,14 @@ One training step, as in the lectures:
 
     loss = mean([cost(model(x), y) for x, y in batch])   # the gradient averaged over the batch
     opt.zero_grad(); loss.backward(); opt.step()
+
+A step moves every parameter or none: all the new values are computed and checked first, so a
+NaN, an infinity or a division by zero is an error naming the parameter, with nothing moved.
 """
 import math
 import random
+
+from .checks import finite, is_number, size
 
 __all__ = ['SGD', 'Adam', 'minibatches']
 
@@ -18,13 +23,58 @@ class Optimizer:
         self.params = list(params)
         if not self.params:
             raise ValueError(f"{type(self).__name__}: no parameters to optimise")
-        if not lr > 0:
-            raise ValueError(f"{type(self).__name__}: the learning rate must be positive, not {lr!r}")
         self.lr = lr
+
+    @property
+    def lr(self):
+        return self._lr
+
+    @lr.setter
+    def lr(self, lr):                   # checked here, so a schedule's value is checked too
+        if not (is_number(lr) and 0 < lr < math.inf):
+            raise ValueError(f"{type(self).__name__}: the learning rate must be a positive "
+                             f"finite number, not {lr!r}")
+        self._lr = lr
 
     def zero_grad(self):
         for p in self.params:
             p.grad = 0.0
+
+    def _grads(self):
+        """Every parameter's gradient, each checked to be a finite number."""
+        for i, p in enumerate(self.params):
+            if not math.isfinite(p.grad):
+                raise self._failure(i, f"its gradient is {p.grad!r}, not a finite number")
+        return [p.grad for p in self.params]
+
+    def _commit(self, new_data, **state):
+        """Check every new value, then set them all, with the optimiser's new state (by attribute
+        name) — or, if interrupted halfway (Ctrl-C), put back all the old ones."""
+        for name, values in (('data', new_data), *state.items()):
+            for i, x in enumerate(values if isinstance(values, list) else ()):
+                if not math.isfinite(x):
+                    raise self._failure(i, f"its new {name} would be {x!r} (a smaller learning "
+                                           f"rate, or a smaller loss, may help)")
+        old_data = [p.data for p in self.params]
+        old_state = {name: getattr(self, name) for name in state}
+        try:
+            for p, x in zip(self.params, new_data):
+                p.data = x
+            for name, value in state.items():
+                setattr(self, name, value)
+        except BaseException:
+            for p, x in zip(self.params, old_data):
+                p.data = x
+            for name, value in old_state.items():
+                setattr(self, name, value)
+            raise
+
+    def _failure(self, i, what):
+        p = self.params[i]
+        name = f"'{p.label}'" if p.label else f"number {i + 1} (unlabelled)"
+        return FloatingPointError(
+            f"{type(self).__name__}.step: parameter {name}: {what} (data {p.data!r}, grad "
+            f"{p.grad!r}, lr {self.lr!r}); no parameter was changed")
 
 
 class SGD(Optimizer):
@@ -35,24 +85,30 @@ class SGD(Optimizer):
 
     def __init__(self, params, lr=0.1, momentum=0.0):
         super().__init__(params, lr)
-        if not 0 <= momentum < 1:
-            raise ValueError(f"SGD: momentum must be in [0, 1), not {momentum!r}")
+        if not (is_number(momentum) and 0 <= momentum < 1):
+            raise ValueError(f"SGD: momentum must be a number in [0, 1), not {momentum!r}")
         self.momentum = momentum
         self.velocity = [0.0] * len(self.params)
 
     def step(self):
-        for i, p in enumerate(self.params):
-            self.velocity[i] = self.momentum * self.velocity[i] - self.lr * p.grad
-            p.data += self.velocity[i]
+        velocity = [self.momentum * v - self.lr * g for v, g in zip(self.velocity, self._grads())]
+        self._commit([p.data + v for p, v in zip(self.params, velocity)], velocity=velocity)
 
 
 class Adam(Optimizer):
-    """m ← β₁m + (1−β₁)g;  v ← β₂v + (1−β₂)g²;  w ← w − η·m̂/(√v̂ + ε),  m̂ = m/(1−β₁ᵗ), v̂ = v/(1−β₂ᵗ)"""
+    """m ← β₁m + (1−β₁)g;  v ← β₂v + (1−β₂)g²;  w ← w − η·m̂/(√v̂ + ε),  m̂ = m/(1−β₁ᵗ), v̂ = v/(1−β₂ᵗ)
+
+    √v̂ is computed as √v/√(1−β₂ᵗ), which does not overflow; a gradient so large (past ~1e155)
+    that v itself overflows is an error (v = inf would freeze the parameter from then on).
+    """
 
     def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8):
         super().__init__(params, lr)
-        if not all(0 <= beta < 1 for beta in betas):
-            raise ValueError(f"Adam: both betas must be in [0, 1), not {betas!r}")
+        betas = tuple(betas) if isinstance(betas, (tuple, list)) else (betas,)
+        if not (len(betas) == 2 and all(is_number(b) and 0 <= b < 1 for b in betas)):
+            raise ValueError(f"Adam: betas must be two numbers in [0, 1), like (0.9, 0.999), "
+                             f"not {betas!r}")
+        finite(eps, "Adam: eps", at_least=0)
         self.beta1, self.beta2 = betas
         self.eps = eps
         self.t = 0
@@ -60,22 +116,30 @@ class Adam(Optimizer):
         self.v = [0.0] * len(self.params)
 
     def step(self):
-        self.t += 1
-        b1, b2 = self.beta1, self.beta2
+        t, b1, b2 = self.t + 1, self.beta1, self.beta2
+        g = self._grads()
+        m = [b1 * mi + (1 - b1) * gi for mi, gi in zip(self.m, g)]
+        v = [b2 * vi + (1 - b2) * gi * gi for vi, gi in zip(self.v, g)]
+        new = []
         for i, p in enumerate(self.params):
-            g = p.grad
-            self.m[i] = b1 * self.m[i] + (1 - b1) * g
-            self.v[i] = b2 * self.v[i] + (1 - b2) * g * g
-            m_hat = self.m[i] / (1 - b1 ** self.t)      # early steps: undo the bias towards 0
-            v_hat = self.v[i] / (1 - b2 ** self.t)
-            p.data -= self.lr * m_hat / (math.sqrt(v_hat) + self.eps)
+            if v[i] == math.inf:
+                raise self._failure(i, f"(1 − β₂)·g² overflows Adam's second moment v (a "
+                                       f"gradient of {g[i]:.3g} means the loss has exploded), "
+                                       f"and v = inf would freeze it")
+            m_hat = m[i] / (1 - b1 ** t)        # early steps: undo the bias towards 0
+            root_v_hat = math.sqrt(v[i]) / math.sqrt(1 - b2 ** t)    # √ first: v/(1−β₂ᵗ) may overflow
+            try:
+                new.append(p.data - self.lr * m_hat / (root_v_hat + self.eps))
+            except ZeroDivisionError:
+                raise self._failure(i, "m̂/(√v̂ + ε) is 0/0: its gradient has been 0 so far and "
+                                       "eps = 0 (give eps > 0, e.g. 1e-8)") from None
+        self._commit(new, m=m, v=v, t=t)
 
 
 def minibatches(examples, batch_size, rng=None):
     """Shuffle a copy of the examples, then split it into batches of batch_size (the last may be
     smaller); `rng` is a seed or a `random.Random` (default: the global `random`)."""
-    if not isinstance(batch_size, int) or batch_size < 1:
-        raise ValueError(f"minibatches: batch_size must be a positive integer, not {batch_size!r}")
+    batch_size = size(batch_size, "minibatches: batch_size")
     examples = list(examples)
     if isinstance(rng, int) and not isinstance(rng, bool):
         rng = random.Random(rng)

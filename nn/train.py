@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from micrograd import Value, compile as compile_graph
 
 from . import data
+from .checks import size
 from .losses import cross_entropy, hinge_loss, mean, quadratic_cost
 from .module import MLP
 from .optim import SGD, minibatches
@@ -46,6 +47,11 @@ def fit(model, examples, loss, optimizer, epochs=1, batch_size=None, rng=None, s
     numbers, faster.  Returns the loss of every step.
     """
     examples = list(examples)
+    if not examples:
+        raise ValueError("fit: no examples to train on")
+    epochs = size(epochs, "fit: epochs")
+    if batch_size is not None:
+        batch_size = size(batch_size, "fit: batch_size (None for one full batch)")
     full = batch_size is None or batch_size >= len(examples)
     per_epoch = 1 if full else -(-len(examples) // batch_size)
     steps = epochs * per_epoch

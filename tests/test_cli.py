@@ -1,6 +1,7 @@
 """python -m micrograd demo | graph | train: run as subprocesses from the installed package; their
 files exist and parse; bad input is one clear message with exit code 2, never a traceback."""
 import math
+import os
 import re
 import subprocess
 import sys
@@ -51,6 +52,7 @@ def assert_player(path):
 # --- graph -------------------------------------------------------------------------------------
 
 def test_graph_prints_the_value_and_every_gradient_and_writes_both_files(tmp_path):
+    (tmp_path / 'out').mkdir()          # the folder a file goes into must exist (finding 10)
     p = run('graph', 'tanh(w*x + b)', 'x=2', 'w=-3', 'b=6.88', '-o', 'out/neuron.svg',
             '--html', 'out/steps.html', '--steps', cwd=tmp_path)
     assert p.returncode == 0, p.stderr
@@ -126,6 +128,7 @@ def test_no_command_runs_the_demo_into_micrograd_out(tmp_path):
 
 
 def test_demo_writes_into_the_folder_given(tmp_path, capsys):
+    (tmp_path / 'a').mkdir()            # demo creates the folder -o names, not its parents
     code, out, err = in_process('demo', '-o', str(tmp_path / 'a' / 'b'), capsys=capsys)
     assert code == 0, err
     assert len(list((tmp_path / 'a' / 'b').glob('*.svg'))) == 2
@@ -241,3 +244,169 @@ def test_top_level_help_lists_the_commands_and_the_console_script_runs(tmp_path)
     q = subprocess.run([str(script), '--version'], cwd=tmp_path, capture_output=True,
                        encoding='utf-8', timeout=60)
     assert q.returncode == 0 and q.stdout.startswith('micrograd '), q.stdout + q.stderr
+
+
+# --- output paths (issue 12, finding 10): checked first, one rule, one exit code, one message ------
+
+NOT_A_FOLDER = '-o/--out names the folder to write into, and this is not a folder'
+
+
+def _bad_places(tmp_path):
+    (tmp_path / 'folder.svg').mkdir()
+    (tmp_path / 'folder.png').mkdir()
+    (tmp_path / 'a-file').write_text('not a folder')
+    os.mkfifo(tmp_path / 'pipe.svg')
+    return {'nodir': 'nodir/x', 'in-a-file': 'a-file/x', 'a-folder': 'folder'}
+
+
+@pytest.mark.parametrize('args, path, option, says', [
+    (['graph', 'x', 'x=1', '-o', ''], '', '-o', 'no file name given'),
+    (['graph', 'x', 'x=1', '--html', ''], '', '--html', 'no file name given'),
+    (['graph', 'x', 'x=1', '-o', 'folder.svg'], 'folder.svg', '-o', 'it is a folder'),
+    (['graph', 'x', 'x=1', '-o', 'pipe.svg'], 'pipe.svg', '-o', 'it is not a regular file'),
+    (['graph', 'x', 'x=1', '-o', 'nodir/x.svg'], 'nodir/x.svg', '-o',
+     "the folder 'nodir' does not exist"),
+    (['graph', 'x', 'x=1', '--html', 'a-file/x.html'], 'a-file/x.html', '--html',
+     "the folder 'a-file' is not a folder"),
+    (['graph', 'x', 'x=1', '-o', 'a-file/deeper/x.svg'], 'a-file/deeper/x.svg', '-o',
+     "the folder 'a-file/deeper' does not exist"),
+    (['train', 'moons', '--plot', 'nodir/a.png'], 'nodir/a.png', '--plot',
+     "the folder 'nodir' does not exist"),
+    (['train', 'moons', '--plot', ''], '', '--plot', 'no file name given'),
+    (['train', 'moons', '--plot', 'folder.png'], 'folder.png', '--plot', 'it is a folder'),
+    (['train', 'moons', '--plot', '/dev/null'], '/dev/null', '--plot',
+     '--plot writes a picture of the loss: give a file name ending in .png, .svg or .pdf'),
+    (['demo', '-o', '/dev/null'], '/dev/null', '-o/--out', NOT_A_FOLDER),
+    (['demo', '-o', 'a-file'], 'a-file', '-o/--out', NOT_A_FOLDER),
+    (['demo', '-o', 'nodir/out'], 'nodir/out', '-o/--out', "the folder 'nodir' does not exist"),
+    (['demo', '-o', ''], '', '-o/--out', 'no folder name given'),
+])
+def test_finding_10_a_bad_output_path_is_refused_before_any_work(args, path, option, says, tmp_path,
+                                                               capsys, monkeypatch):
+    _bad_places(tmp_path)
+    monkeypatch.chdir(tmp_path)
+    from nn import train, walkthrough
+
+    def no_work(*a, **k):
+        raise AssertionError("the work started before the output path was checked")
+    for module, name in ((train, 'train_moons'), (walkthrough, 'print_all')):
+        monkeypatch.setattr(module, name, no_work)
+    before = sorted(p.name for p in tmp_path.rglob('*'))
+    code, out, err = in_process(*args, capsys=capsys)
+    assert_clean_error(code, err, f"micrograd {args[0]}: error: cannot write {path!r} ({option}): "
+                       f"{says}")
+    assert len(err.strip().splitlines()) == 1, f"one message, not:\n{err}"
+    assert out == '', f"nothing is done (or printed) before the paths are checked:\n{out}"
+    assert sorted(p.name for p in tmp_path.rglob('*')) == before, "nothing is written or created"
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root may write any file: nothing is read-only")
+def test_finding_10_a_read_only_output_is_refused(tmp_path, capsys, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / 'f.svg').write_text(OLD)
+    (tmp_path / 'f.svg').chmod(0o444)
+    code, _, err = in_process('graph', 'x', 'x=1', '-o', 'f.svg', capsys=capsys)
+    assert_clean_error(code, err, "cannot write 'f.svg' (-o): the file is read-only")
+    (tmp_path / 'f.svg').chmod(0o644)
+    (tmp_path / 'ro').mkdir(mode=0o555)
+    code, _, err = in_process('graph', 'x', 'x=1', '-o', 'ro/f.svg', capsys=capsys)
+    assert_clean_error(code, err, "cannot write 'ro/f.svg' (-o): Permission denied")
+    assert (tmp_path / 'f.svg').read_text() == OLD and not list((tmp_path / 'ro').iterdir())
+
+
+def test_finding_10_train_plot_into_a_missing_folder_fails_before_training(tmp_path):
+    p = run('train', 'moons', '--plot', 'nodir/a.png', cwd=tmp_path)     # was: a traceback after
+    assert_clean_error(p.returncode, p.stderr,
+                       "micrograd train: error: cannot write 'nodir/a.png' (--plot): the folder "
+                       "'nodir' does not exist")
+    assert 'step' not in p.stderr and p.stdout == '', "no training took place"
+    assert not (tmp_path / 'nodir').exists()
+
+
+def test_finding_10_demo_writes_into_an_existing_folder_and_creates_only_the_one_it_names(tmp_path,
+                                                                                     capsys):
+    (tmp_path / 'mine').mkdir()
+    (tmp_path / 'mine' / 'notes.txt').write_text('kept')
+    code, _, err = in_process('demo', '-o', str(tmp_path / 'mine'), capsys=capsys)
+    assert code == 0, err
+    assert sorted(f.name for f in (tmp_path / 'mine').iterdir()) == [
+        '01-chain-rule.html', '01-chain-rule.svg', '02-multi-path.html', '02-multi-path.svg',
+        'notes.txt']
+    code, _, err = in_process('demo', '-o', str(tmp_path / 'new'), capsys=capsys)
+    assert code == 0 and len(list((tmp_path / 'new').iterdir())) == 4, err
+
+
+def test_finding_10_every_command_states_the_files_rule_in_its_help(tmp_path):
+    for command in ('demo', 'graph', 'train'):
+        p = run(command, '--help', cwd=tmp_path)
+        text = ' '.join(p.stdout.split())
+        assert 'relative to the directory you run the command from' in text, command
+        assert 'the folder a file goes into must already exist' in text, command
+        assert 'checked before any work starts' in text, command
+
+
+def test_finding_10_run_keeps_the_callers_directory(tmp_path):
+    """./run cds into the clone to set up; a relative -o is still the caller's."""
+    repo = Path(__file__).resolve().parents[1]
+    if Path(sys.prefix).resolve() != (repo / '.venv').resolve():
+        pytest.skip("not run inside the clone's own .venv (./run would set one up)")
+    p = subprocess.run([str(repo / 'run'), 'python', '-m', 'micrograd', 'graph', 'x*x', 'x=3',
+                        '-o', 'neuron.svg'], cwd=tmp_path, capture_output=True, encoding='utf-8',
+                       timeout=300)
+    assert p.returncode == 0, p.stderr
+    assert 'picture: neuron.svg' in p.stdout
+    assert_svg(tmp_path / 'neuron.svg')
+    assert not (repo / 'neuron.svg').exists(), "written into the clone instead"
+
+
+# --- a write that fails leaves the old file (issue 12, finding 1) ---------------------------------
+
+OLD = 'the old file, which must survive\n'
+
+
+def _no_bigger_than(limit):
+    """For the child process: files may not grow past `limit` bytes (a write past it fails with
+    EFBIG), as on a full disk — a real failure halfway through the write, nothing mocked."""
+    def limit_files():
+        import resource
+        import signal
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)       # EFBIG instead of being killed
+        resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+    return limit_files
+
+
+def _run_limited(*args, cwd, limit=1000):
+    return subprocess.run([sys.executable, '-m', 'micrograd', *args], cwd=cwd, capture_output=True,
+                          encoding='utf-8', errors='replace', timeout=300,
+                          preexec_fn=_no_bigger_than(limit))
+
+
+TRAIN = ['train', 'moons', '--epochs', '2', '--n', '10', '--hidden', '2', '--seed', '1']
+SAVE_HTML_IS_I11P = pytest.mark.xfail(
+    strict=True, reason="player.save_html opens the file in place; the CLI goes through it, so "
+    "this passes once save_html writes with write_atomic (issue 12 finding 1, helper i11p): then "
+    "remove this marker")
+
+
+@pytest.mark.parametrize('args, name, option', [
+    (['graph', 'tanh(w*x + b)', 'x=2', 'w=-3', 'b=6.88', '-o', 'f.svg'], 'f.svg', '-o'),
+    pytest.param(['graph', 'tanh(w*x + b)', 'x=2', 'w=-3', 'b=6.88', '--html', 'f.html'],
+                 'f.html', '--html', marks=SAVE_HTML_IS_I11P),
+    (['demo', '-o', 'out'], 'out/01-chain-rule.svg', '-o/--out'),
+    ([*TRAIN, '--plot', 'loss.png'], 'loss.png', '--plot'),
+    ([*TRAIN, '--plot', 'loss.svg'], 'loss.svg', '--plot'),
+    ([*TRAIN, '--plot', 'loss.pdf'], 'loss.pdf', '--plot'),
+], ids=['graph -o', 'graph --html', 'demo -o', 'train --plot png', 'train --plot svg',
+        'train --plot pdf'])
+def test_finding_1_a_failed_write_leaves_the_old_file_and_no_temporary_file(args, name, option,
+                                                                           tmp_path):
+    old = tmp_path / name
+    old.parent.mkdir(exist_ok=True)
+    old.write_text(OLD)
+    p = _run_limited(*args, cwd=tmp_path)
+    assert_clean_error(p.returncode, p.stderr, f"cannot write {name!r} ({option}): File too large")
+    assert old.read_text() == OLD, f"{name} was overwritten by a failed write"
+    assert [f.name for f in old.parent.iterdir()] == [old.name], "a temporary file was left"
+    q = _run_limited(*args, cwd=tmp_path, limit=10 ** 8)      # the same command, room to write
+    assert q.returncode == 0, q.stderr
+    assert old.read_text(errors='replace') != OLD

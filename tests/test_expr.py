@@ -84,6 +84,29 @@ def test_expr_may_be_a_variable_name():
 
 def test_line_breaks_and_tabs_are_spaces():
     assert parse('x\n+\t1', x=1.0).data == 2.0
+    assert parse('x*2\n+ 1', x=1).data == 3.0       # finding 15's newline case: the sum goes on
+
+
+@pytest.mark.parametrize('text, value', [
+    ('x*2 # double\n+ 1', 3.0),                    # the issue's reproduction gave 2.0
+    ('x*2 # double\r+ 1', 3.0),
+    ('x*2 # double\r\n+ 1 # and one', 3.0),
+    ('(x # the first\n + 2) # the second\n * 3', 9.0),
+    ("x # it's a comment, not a string\n+ 1", 2.0),
+    ('x  # only a comment', 1.0),
+])
+def test_finding_15_a_comment_ends_at_its_line(text, value):
+    assert parse(text, x=1).data == value, f"{text!r}"
+
+
+@pytest.mark.parametrize('text, says', [
+    ('# nothing but a comment', 'empty'),
+    ('x + # the rest\n', 'not a valid expression'),
+    ('"#" + x', 'strings are not allowed'),    # a '#' in a string is no comment
+])
+def test_finding_15_what_a_comment_hides_is_refused(text, says):
+    with pytest.raises(ParseError, match=says):
+        parse(text, x=1)
 
 
 sigmoid = sympy.Lambda(sympy.Symbol('t'), 1 / (1 + sympy.exp(-sympy.Symbol('t'))))
@@ -298,3 +321,12 @@ def test_random_expressions_have_pythons_value(expr, x, y):
     assert got == pytest.approx(expected, rel=1e-9, abs=1e-12), \
         f"{text} at x={x}, y={y}: parse gives {got}, Python's math {expected}"
     _check_outcome(text)
+
+
+def test_finding_17_parse_leaves_no_cyclic_garbage(cyclic_garbage):
+    def entry():
+        parse('tanh(w*x + b) # a neuron\n+ x**2', w=-3, x=2, b=6.88).backward()
+        with pytest.raises(ParseError):
+            parse('x.__class__', x=1)
+    found = cyclic_garbage(entry)
+    assert found == 0, f"parse left {found} objects in reference cycles"

@@ -12,6 +12,7 @@ import pytest
 
 import nn
 from micrograd import Value, gradcheck
+from micrograd.engine import topological_order
 
 
 # --- micrograd 0.1.0 compatibility: the same script, run against both packages ----------------
@@ -296,6 +297,31 @@ def test_cross_entropy_is_stable_and_correct():
         nn.cross_entropy(logits, 3)
 
 
+def test_finding_9_cross_entropy_of_logits_1e308_apart_is_0_not_an_overflow():
+    s = [Value(1e308), Value(-1e308)]
+    L = nn.cross_entropy(s, 0)                  # raised OverflowError: −1e308 − 1e308 overflows
+    assert L.data == 0.0, L.data
+    L.backward()
+    assert [si.grad for si in s] == [0.0, 0.0]  # softmax = (1, 0): ∂L/∂s = p − [i = t] = 0
+    assert nn.cross_entropy([1e308, -1e308], 0).data == 0.0      # plain numbers too
+    # the target is never left out: its loss of ~1000 is there, and of ~2e308 is a real overflow
+    far = [Value(0.0), Value(-1000.0)]
+    L = nn.cross_entropy(far, 1)
+    assert L.data == 1000.0
+    L.backward()
+    assert [si.grad for si in far] == [1.0, -1.0]
+    with pytest.raises(OverflowError, match="too large"):
+        nn.cross_entropy([Value(1e308), Value(-1e308)], 1)
+
+
+def test_finding_9_cross_entropy_keeps_every_term_it_can_add():
+    s = [Value(2.0), Value(1.0), Value(-700.0)]   # e^-702 is tiny but not 0: still in the sum
+    L = nn.cross_entropy(s, 0)
+    exps = [n for n in topological_order(L) if n._op == 'exp']
+    assert len(exps) == 3, [n._op for n in topological_order(L)]
+    assert math.isclose(L.data, math.log(1 + math.exp(-1) + math.exp(-702)), rel_tol=1e-15)
+
+
 def test_mean():
     v = [Value(1.0), Value(2.0), Value(6.0)]
     m = nn.mean(v)
@@ -340,10 +366,224 @@ def test_adam_update_formula():
 
 
 def test_optimiser_errors():
-    with pytest.raises(ValueError, match="learning rate must be positive"):
+    with pytest.raises(ValueError, match="learning rate must be a positive"):
         nn.SGD([Value(1.0)], lr=0)
     with pytest.raises(ValueError, match="no parameters"):
         nn.Adam([])
+
+
+def _labelled(*data_grad):
+    ps = [Value(d, label=f"w{i}") for i, (d, _) in enumerate(data_grad, 1)]
+    for p, (_, g) in zip(ps, data_grad):
+        p.grad = g
+    return ps
+
+
+def test_finding_4_adam_eps_0_with_a_zero_gradient_is_an_error_that_moves_nothing():
+    ps = _labelled((1.0, 0.5), (2.0, 0.0), (3.0, 0.5))
+    opt = nn.Adam(ps, lr=0.1, eps=0.0)
+    with pytest.raises(FloatingPointError, match=r"parameter 'w2': m̂/\(√v̂ \+ ε\) is 0/0.*eps > 0"):
+        opt.step()                              # was ZeroDivisionError after moving w1
+    assert [p.data for p in ps] == [1.0, 2.0, 3.0]
+    assert (opt.t, opt.m, opt.v) == (0, [0.0] * 3, [0.0] * 3)
+    ps[1].grad = 0.25                           # with every gradient non-zero, eps = 0 is fine
+    opt.step()
+    assert [p.data for p in ps] == pytest.approx([0.9, 1.9, 2.9], rel=1e-12)
+
+
+def _optimisers():
+    return [lambda ps: nn.SGD(ps, lr=0.1, momentum=0.5), lambda ps: nn.Adam(ps, lr=0.1)]
+
+
+def _state(opt):
+    return {k: (list(v) if isinstance(v, list) else v) for k, v in vars(opt).items()
+            if k in ('velocity', 'm', 'v', 't')}
+
+
+@pytest.mark.parametrize('make', _optimisers(), ids=['sgd', 'adam'])
+def test_finding_4_a_step_interrupted_at_any_line_moves_all_parameters_or_none(make):
+    """Ctrl-C injected (sys.settrace) at each line the step runs in nn/optim.py, one at a time."""
+    def fresh():
+        ps = _labelled((1.0, 0.5), (-2.0, -1.5), (3.0, 2.0))
+        opt = make(ps)
+        opt.step()                              # some state already (momentum, m, v, t)
+        for p, g in zip(ps, (0.25, 1.0, -0.5)):
+            p.grad = g
+        return ps, opt
+    ps, opt = fresh()
+    before = ([p.data for p in ps], _state(opt))
+    opt.step()
+    after = ([p.data for p in ps], _state(opt))
+    k = 0
+    while True:
+        ps, opt = fresh()
+        seen = 0
+
+        def tracer(frame, event, arg):
+            nonlocal seen
+            if frame.f_code.co_filename != nn.optim.__file__:
+                return None
+            if event == 'line':
+                seen += 1
+                if seen == k + 1:
+                    raise KeyboardInterrupt
+            return tracer
+        sys.settrace(tracer)
+        try:
+            opt.step()
+            interrupted = False
+        except KeyboardInterrupt:
+            interrupted = True
+        finally:
+            sys.settrace(None)
+        now = ([p.data for p in ps], _state(opt))
+        assert now in (before, after), f"interrupted at line event {k + 1}: {now}"
+        if not interrupted:
+            assert now == after
+            break
+        k += 1
+    assert k > 10, f"only {k} lines traced"
+
+
+@pytest.mark.parametrize('make, says', [
+    (lambda ps: nn.SGD(ps, lr=math.inf), "learning rate must be a positive finite number, not inf"),
+    (lambda ps: nn.SGD(ps, lr=math.nan), "learning rate must be a positive finite number, not nan"),
+    (lambda ps: nn.SGD(ps, lr=True), "learning rate must be a positive finite number, not True"),
+    (lambda ps: nn.SGD(ps, lr='0.1'), "learning rate must be a positive finite number, not '0.1'"),
+    (lambda ps: nn.SGD(ps, momentum=math.nan), r"momentum must be a number in \[0, 1\), not nan"),
+    (lambda ps: nn.SGD(ps, momentum=1.0), r"momentum must be a number in \[0, 1\), not 1.0"),
+    (lambda ps: nn.Adam(ps, lr=math.inf), "Adam: the learning rate must be a positive finite"),
+    (lambda ps: nn.Adam(ps, eps=math.nan), "Adam: eps must be a finite number ≥ 0, not nan"),
+    (lambda ps: nn.Adam(ps, eps=math.inf), "Adam: eps must be a finite number ≥ 0, not inf"),
+    (lambda ps: nn.Adam(ps, eps=-1e-8), "Adam: eps must be a finite number ≥ 0"),
+    (lambda ps: nn.Adam(ps, betas=(0.9, math.nan)), r"betas must be two numbers in \[0, 1\)"),
+    (lambda ps: nn.Adam(ps, betas=(0.9,)), r"betas must be two numbers in \[0, 1\)"),
+    (lambda ps: nn.Adam(ps, betas=(1.0, 0.999)), r"betas must be two numbers in \[0, 1\)"),
+])
+def test_finding_6_hyper_parameters_are_checked_when_the_optimiser_is_made(make, says):
+    with pytest.raises(ValueError, match=says):
+        make([Value(1.0)])
+
+
+@pytest.mark.parametrize('make', _optimisers(), ids=['sgd', 'adam'])
+def test_finding_6_a_learning_rate_set_later_is_checked_too(make):
+    opt = make([Value(1.0)])
+    with pytest.raises(ValueError, match="learning rate must be a positive finite number, not inf"):
+        opt.lr = math.inf                       # as a schedule in fit() does every step
+    assert opt.lr == 0.1
+
+
+@pytest.mark.parametrize('grad', [math.nan, math.inf])
+@pytest.mark.parametrize('make', _optimisers(), ids=['sgd', 'adam'])
+def test_finding_6_a_non_finite_gradient_is_an_error_naming_the_parameter(make, grad):
+    ps = _labelled((1.0, 0.5), (2.0, grad))
+    with pytest.raises(FloatingPointError, match=f"parameter 'w2': its gradient is {grad}"):
+        make(ps).step()
+    assert [p.data for p in ps] == [1.0, 2.0]
+
+
+def test_finding_6_an_update_that_overflows_is_an_error_naming_the_parameter():
+    ps = _labelled((1.0, 0.5), (2.0, 1e300))
+    opt = nn.SGD(ps, lr=1e10)                   # −1e10 · 1e300 = −inf
+    with pytest.raises(FloatingPointError, match="parameter 'w2': its new data would be -inf"):
+        opt.step()
+    assert [p.data for p in ps] == [1.0, 2.0] and opt.velocity == [0.0, 0.0]
+    unlabelled = [Value(1.0), Value(1.0)]
+    unlabelled[1].grad = 1e300
+    with pytest.raises(FloatingPointError, match=r"parameter number 2 \(unlabelled\)"):
+        nn.SGD(unlabelled, lr=1e10).step()
+
+
+def test_finding_6_adam_does_not_freeze_a_parameter_after_a_huge_gradient():
+    w = Value(2.0, label='w')
+    opt = nn.Adam([w], lr=0.1)
+    w.grad = 1e155                              # v̂ = g² ≈ 1e310 overflowed: every later step was 0
+    opt.step()
+    assert w.data == pytest.approx(1.9, rel=1e-12)          # the first step is lr · g/|g|
+    w.grad = 1.0
+    opt.step()
+    assert w.data < 1.9, "a later step must still move w"
+    for b2 in (0.999, 0.0):                     # past ~1e155 (1e154 for β₂ = 0) v itself overflows
+        w = Value(2.0, label='w')
+        opt = nn.Adam([w], betas=(0.9, b2))
+        w.grad = 1e156 if b2 else 2e154
+        with pytest.raises(FloatingPointError, match="parameter 'w'.*overflows Adam's second moment"):
+            opt.step()
+        assert (w.data, opt.t, opt.v) == (2.0, 0, [0.0])
+
+
+@pytest.mark.parametrize('make, says', [
+    (lambda: nn.MLP(-1, [1]), r"MLP: nin \(the number of inputs\) must be an integer ≥ 1, not -1"),
+    (lambda: nn.MLP(2, [0, 1]), r"MLP: the size of layer 1 in nouts=\[0, 1\] must be an integer ≥ 1"),
+    (lambda: nn.MLP(2, [1], act='softmax'), "unknown activation 'softmax'"),   # act unused: 1 layer
+    (lambda: nn.MLP(2, [3, 1], out_act='gelu'), "unknown activation 'gelu'"),
+    (lambda: nn.MLP(2, []), "nouts is empty"),
+    (lambda: nn.MLP(2, 3), r"nouts must be a list of layer sizes, like \[16, 16, 1\], not 3"),
+    (lambda: nn.MLP(2, [True]), "must be an integer ≥ 1, not True"),
+    (lambda: nn.MLP(2.0, [1]), "must be an integer ≥ 1, not 2.0"),
+    (lambda: nn.Layer(2, 0), r"layer 1: nout \(its number of neurons\) must be an integer ≥ 1"),
+    (lambda: nn.Neuron(-3), r"neuron 1 of layer 1: nin \(its number of inputs\) must be"),
+    (lambda: nn.hinge_loss([Value(0.5)], [5]), "label 1 is 5, but the labels must be \\+1 or −1"),
+    (lambda: nn.hinge_loss([Value(0.5), Value(1.0)], [1, 0]), "label 2 is 0.*2y − 1"),
+    (lambda: nn.hinge_loss([Value(0.5)], [True]), "label 1 is True"),
+    (lambda: nn.data.one_hot(5, 3), "one_hot: the label must be a class index 0…2, not 5"),
+    (lambda: nn.data.one_hot(-1, 3), "class index 0…2, not -1"),
+    (lambda: nn.data.one_hot(1.0, 3), "class index 0…2, not 1.0"),
+    (lambda: nn.data.one_hot(0, 0), r"one_hot: n \(the number of classes\) must be an integer ≥ 1"),
+    (lambda: nn.data.moons(10, noise=math.inf), r"moons: noise \(a standard deviation\) must be a finite"),
+    (lambda: nn.data.moons(10, noise=math.nan), "must be a finite number ≥ 0, not nan"),
+    (lambda: nn.data.moons(True), "moons: n must be an integer ≥ 2, not True"),
+    (lambda: nn.minibatches([1, 2], True), "minibatches: batch_size must be an integer ≥ 1, not True"),
+    (lambda: nn.minibatches([1, 2], False), "must be an integer ≥ 1, not False"),
+    (lambda: nn.minibatches([1, 2], 1.0), "must be an integer ≥ 1, not 1.0"),
+])
+def test_finding_14_nn_refuses_nonsense_up_front(make, says):
+    with pytest.raises(ValueError, match=says):
+        make()
+
+
+def test_finding_14_a_bad_act_is_refused_before_any_weight_is_drawn():
+    rng = random.Random(0)
+    with pytest.raises(ValueError, match="softmax"):
+        nn.MLP(2, [1], act='softmax', rng=rng)
+    assert rng.random() == random.Random(0).random(), "no draw was spent on the refused network"
+
+
+def test_finding_14_fit_refuses_a_batch_size_of_0_and_bad_epochs():
+    from nn import train
+    model = nn.MLP(1, [1], rng=0)
+    args = (model, [([1.0], 1)], train.batch_loss('hinge'), nn.SGD(model.parameters()))
+    before = [p.data for p in model.parameters()]
+    for kw, says in ((dict(batch_size=0), r"fit: batch_size \(None for one full batch\) must be an "
+                      "integer ≥ 1, not 0"), (dict(batch_size=True), "not True"),
+                     (dict(epochs=0), "fit: epochs must be an integer ≥ 1, not 0")):
+        with pytest.raises(ValueError, match=says):     # batch_size=0 was ZeroDivisionError
+            train.fit(*args, **kw)
+    with pytest.raises(ValueError, match="no examples"):
+        train.fit(model, [], *args[2:])
+    assert [p.data for p in model.parameters()] == before
+
+
+def test_finding_14_numpy_integers_are_sizes():
+    np = pytest.importorskip('numpy')
+    assert [len(b) for b in nn.minibatches(range(5), np.int64(2), rng=0)] == [2, 2, 1]
+    assert nn.data.one_hot(np.int64(1), np.int32(3)) == [0.0, 1.0, 0.0]
+    assert nn.data.moons(np.int64(6), seed=1) == nn.data.moons(6, seed=1)
+    model = nn.MLP(np.int64(2), [np.int64(3), 1], rng=5)
+    assert [len(layer.neurons) for layer in model.layers] == [3, 1]
+    assert model([1.0, 2.0]).data == nn.MLP(2, [3, 1], rng=5)([1.0, 2.0]).data
+    with pytest.raises(ValueError, match="must be an integer ≥ 1, not (np.)?True"):
+        nn.minibatches([1, 2], np.bool_(True))
+
+
+def test_finding_14_hinge_loss_takes_plain_numbers_as_constant_scores():
+    assert nn.hinge_loss([1.0], [1]).data == 0.0            # was AttributeError: float.relu
+    s = Value(0.25, label='s')
+    L = nn.hinge_loss([s, -2.0], [1, 1])                    # (0.75 + 3) / 2
+    assert L.data == 1.875
+    L.backward()
+    assert s.grad == -0.5
+    assert nn.hinge_loss([Value(0.5)], [-1.0]).data == 1.5  # ±1 as floats are labels too
 
 
 def test_minibatches():
@@ -390,3 +630,48 @@ def test_minibatch_gradient_is_the_average():
     for i, p in enumerate(model.parameters()):
         expected = (per_example[0][i] + per_example[1][i]) / 2
         assert math.isclose(p.grad, expected, rel_tol=1e-12, abs_tol=1e-15), (p.label, p.grad, expected)
+
+
+# --- issue 12, finding 17 for nn: no entry point leaves cyclic garbage -----------------------------
+
+def _mlp_backward():
+    model = nn.MLP(2, [3, 1], act='tanh', rng=0)
+    nn.mean([nn.squared_error(model([1.0, 2.0]), 1.0)]).backward()
+
+
+def _optimisers_step():
+    model = nn.MLP(2, [3, 1], rng=0)
+    model([1.0, 2.0]).backward()
+    for opt in (nn.SGD(model.parameters(), momentum=0.5), nn.Adam(model.parameters())):
+        opt.step()
+        opt.zero_grad()
+
+
+def _fit_eagerly():
+    from nn import train
+    model = nn.MLP(2, [3, 1], rng=0)
+    train.fit(model, [([1.0, 2.0], 1), ([0.0, 1.0], -1)], train.batch_loss('hinge', l2=1e-4),
+              nn.SGD(model.parameters()), epochs=2, batch_size=1, rng=0)
+
+
+def _losses_and_data():
+    nn.cross_entropy([Value(1e308), Value(-1e308)], 0).backward()
+    nn.hinge_loss([Value(0.5), 2.0], [1, -1]).backward()
+    nn.data.one_hot(1, 3), nn.data.moons(10, seed=1), nn.minibatches(range(5), 2, rng=0)
+
+
+def _refusals():
+    for bad in (lambda: nn.MLP(2, [0]), lambda: nn.Adam([Value(1.0)], eps=math.nan)):
+        with pytest.raises(ValueError):
+            bad()
+    w = Value(1.0, label='w')
+    w.grad = math.nan
+    with pytest.raises(FloatingPointError):
+        nn.SGD([w]).step()
+
+
+@pytest.mark.parametrize('entry', [_mlp_backward, _optimisers_step, _fit_eagerly, _losses_and_data,
+                                   _refusals])
+def test_finding_17_nn_entry_points_leave_no_cyclic_garbage(entry, cyclic_garbage):
+    found = cyclic_garbage(entry)
+    assert found == 0, f"{entry.__name__} left {found} objects in reference cycles"

@@ -5,6 +5,7 @@ import random
 import pytest
 
 from micrograd import Value
+import nn
 from nn import data, train
 from nn.module import MLP
 from nn.optim import SGD
@@ -193,9 +194,14 @@ def test_a_loss_that_indexes_with_a_label_is_refused():
     batch = [([0.5, 1.0], 2)]
     with pytest.raises(ValueError, match=r"class index.*y\[1\].*train without compiling"):
         train.compiled_step(model, train.batch_loss('cross-entropy'), batch)
-    # one_hot(y) compares the label with 0, 1, 2: a Value label is used in Python, not computed with
-    with pytest.raises(ValueError, match=r"does not compute with y\[1\]"):
+    # one_hot(y) needs a class index, as cross-entropy does: a Value label is refused the same way
+    with pytest.raises(ValueError, match=r"class index.*y\[1\].*train without compiling"):
         train.compiled_step(model, train.batch_loss('quadratic', classes=3), batch)
+
+    def by_comparison(model, batch):    # the label used in Python (compared), not computed with
+        return nn.mean([nn.quadratic_cost(model(x), [1.0 if y == 2 else 0.0] * 3) for x, y in batch])
+    with pytest.raises(ValueError, match=r"does not compute with y\[1\]"):
+        train.compiled_step(model, by_comparison, batch)
     with pytest.raises(ValueError, match=r"^neuron 1 of layer 1 has 2 weights but got 3 inputs$"):
         train.compiled_step(model, train.batch_loss('cross-entropy'), [([1.0, 2.0, 3.0], 0)])
 

@@ -1,4 +1,4 @@
-"""python -m micrograd grade FILE.py[:CLASS]: the grader as a subcommand of micrograd/cli.py.
+"""python -m micrograd grade FILE.py[:CLASS]: the grader as a subcommand of micrograd/cli/.
 
 Exit codes: 0 no check failed ('not yet' is allowed: a learner grades the engine as it grows);
 1 a check failed; 2 the file or the class cannot be loaded (the message says why).

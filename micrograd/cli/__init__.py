@@ -1,0 +1,70 @@
+"""python -m micrograd demo | graph | train | grade: the application layer (the one user of nn).
+
+    python -m micrograd demo                      the seeds' worked examples: tables, SVGs, players
+    python -m micrograd graph "tanh(w*x + b)" w=-3 x=2 b=6.88 -o f.svg --html f.html --steps
+    python -m micrograd train moons --plot moons.png
+    python -m micrograd train digits --plot digits.png
+    python -m micrograd grade my_engine.py[:Value]   (see micrograd/grade/command.py)
+
+Each command is a module of this package with `add(commands)` (its options, registered with
+common.command) and `run(args)` (which may return an exit code); COMMANDS lists them, in the
+order `--help` shows them: a new command is one module and one entry there.  Files are written by `paths` (one rule
+for every output).  Exit codes: 0 done; 2 a bad argument, expression, value or output path, or a
+file that cannot be written (one message saying which, no traceback); 1 a missing program or
+package; 130 interrupted.
+"""
+import argparse
+import sys
+
+from . import demo, grade, graph, train
+from .common import CommandError
+
+__all__ = ['main', 'build_parser', 'COMMANDS', 'CommandError']
+
+COMMANDS = (demo, graph, train, grade)
+
+
+def main(argv=None):
+    """Run the command line; returns the exit code (0 on success)."""
+    for stream in (sys.stdout, sys.stderr):     # ∂ and σ on a terminal that cannot show them: '?'
+        if hasattr(stream, 'reconfigure'):
+            stream.reconfigure(errors='replace')
+    parser = build_parser()
+    args, extra = parser.parse_known_args(argv)
+    if extra:
+        hint = ''
+        if args.command == 'graph' and any(a[:1] == '-' and a[:2] != '--' for a in extra):
+            hint = " (an EXPR that starts with '-' needs '--' before it: graph -- '-x' x=1)"
+        parser.error(f"unrecognized arguments: {' '.join(extra)}{hint}")
+    if args.command is None:                    # `python -m micrograd` alone: the demo
+        args = parser.parse_args(['demo'])
+    try:
+        code = args.run(args)
+    except CommandError as e:
+        print(f"micrograd {args.command}: error: {e}", file=sys.stderr)
+        return e.code
+    except KeyboardInterrupt:
+        print(f"micrograd {args.command}: interrupted", file=sys.stderr)
+        return 130
+    return code or 0
+
+
+def build_parser():
+    parser = argparse.ArgumentParser(
+        prog='micrograd', description="Backpropagation, shown: run the seeds' worked examples, "
+        "draw and step through the graph of an expression, or train a small network. "
+        "With no command, runs `demo`.",
+        epilog="`micrograd COMMAND --help` describes each command's options.")
+    parser.add_argument('--version', action='version', version=f"%(prog)s {_version()}")
+    commands = parser.add_subparsers(dest='command', metavar='COMMAND')
+    for command in COMMANDS:
+        command.add(commands)
+    return parser
+
+
+def _version():
+    try:
+        from importlib.metadata import version
+        return version('backprop-classroom')
+    except Exception:                           # not installed (run from a source tree)
+        return 'unknown'
