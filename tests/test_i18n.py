@@ -42,6 +42,10 @@ def test_every_translation_keeps_the_fields_of_its_id():
     assert extract.check('zh')[2] == []
 
 
+def test_no_message_is_listed_twice():
+    assert extract.duplicates('zh') == []
+
+
 def test_the_scan_finds_the_walkthrough_ids():
     ids = extract.message_ids()
     assert "by hand" in ids

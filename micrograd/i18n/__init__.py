@@ -13,6 +13,7 @@ code uses that a catalog lacks, and the entries no code uses any more.
 Which language: the `lang=` argument if given, else the one `set_language()` chose, else the
 `MICROGRAD_LANG` environment variable (read at each call, so a subprocess can set it), else English.
 """
+import contextlib
 import functools
 import gettext
 import os
@@ -20,7 +21,8 @@ import unicodedata
 
 from . import po
 
-__all__ = ['LANGUAGES', 'set_language', 'get_language', '_', 'N_', 'ngettext', 'translations',
+__all__ = ['LANGUAGES', 'set_language', 'get_language', 'language', '_', 'N_', 'ngettext',
+           'translations',
            'display_width', 'pad']
 
 LANGUAGES = ('en', 'zh')
@@ -47,6 +49,20 @@ def set_language(lang):
     global _chosen
     _chosen = None if lang is None else _normalise(lang, 'set_language')
     return get_language()
+
+
+@contextlib.contextmanager
+def language(lang):
+    """`with language('zh'):` — set_language(lang) for the block, then the choice before it again
+    (lang=None: leave the choice as it is)."""
+    global _chosen
+    before = _chosen
+    if lang is not None:
+        set_language(lang)
+    try:
+        yield get_language()
+    finally:
+        _chosen = before
 
 
 def get_language(lang=None):

@@ -14,7 +14,7 @@ import string
 
 from . import LANGUAGES, LOCALE, po
 
-__all__ = ['message_ids', 'check', 'english_words', 'placeholders', 'pot', 'SOURCES']
+__all__ = ['message_ids', 'check', 'duplicates', 'english_words', 'placeholders', 'pot', 'SOURCES']
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 SOURCES = (os.path.dirname(HERE), os.path.join(os.path.dirname(os.path.dirname(HERE)), 'nn'))
@@ -44,6 +44,17 @@ def message_ids(roots=SOURCES):
                 key = args[0].value if len(args) == 1 else (args[0].value, args[1].value)
                 found.setdefault(key, []).append((path, node.lineno))
     return found
+
+
+def duplicates(lang):
+    """Message ids that `lang`'s catalog lists more than once (gettext's msgfmt refuses those)."""
+    seen, twice = set(), []
+    for e in po.read(os.path.join(LOCALE, f"{lang}.po")):
+        key = (e.msgid, e.msgid_plural)
+        if key in seen:
+            twice.append(e.msgid)
+        seen.add(key)
+    return twice
 
 
 def placeholders(text):
@@ -142,5 +153,7 @@ def main(argv=None):
             print(f"  stale:   {k!r}")
         for k, s in mismatched:
             print(f"  fields:  {k!r} -> {s!r}")
-        bad += len(missing) + len(stale) + len(mismatched)
+        for k in duplicates(lang):
+            print(f"  twice:   {k!r}")
+        bad += len(missing) + len(stale) + len(mismatched) + len(duplicates(lang))
     return 1 if bad else 0
