@@ -92,6 +92,12 @@ def test_grade_report_frame_in_chinese(tmp_path, capsys):
     code, out, _err = in_process(['grade', str(tmp_path / 'engine.py'), '--lang', 'zh'], capsys)
     assert code == 0, out
     assert out.startswith('正在评分：') and '项通过，0 项失败' in out
+    from micrograd.grade import CHECKS
+    names = [name for name, *_rest in CHECKS] + ['RecursionError', str(tmp_path / 'engine.py')]
+    titles = '\n'.join(line for line in out.splitlines() if line[:1] in '✓✗·ℹ')
+    assert len(titles.splitlines()) == len(CHECKS)
+    # every title in Chinese (a check's details — cause, note — come from checks.py in English)
+    assert extract.english_words(titles, labels=names) == [], titles
 
 
 @pytest.mark.parametrize('argv, says', [
