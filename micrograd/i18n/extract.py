@@ -92,7 +92,7 @@ _CODE = re.compile(r"<[^>]*>|&\w+;"                        # HTML tags and entit
                    r"|--?[a-z][\w-]*"                       # --options
                    r"|\b\w+(?:\.\w+)*\([^()]*\)"            # calls: f(x), x.backward()
                    r"|\.\w+"                                 # attributes: .grad
-                   r"|\b[A-Za-z]\w*_\w*")                    # identifiers: w_jk, local_grad
+                   r"|(?<![A-Za-z0-9])[A-Za-z0-9]*_[A-Za-z0-9_]*")  # w_jk, local_grad, _backward
 _WORD = re.compile(r"[A-Za-z]{2,}")
 
 
