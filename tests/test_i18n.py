@@ -243,3 +243,22 @@ def test_torch_comparison_table_in_chinese():
     assert 'largest difference' in en and '最大差' in zh
     assert extract.english_words(zh, labels=['x', 'w', 'L']) == []
     assert extract.numbers(zh) == extract.numbers(en)
+
+
+BAD_EXPRESSIONS = ['(x + 1', 'x)', '1x', 'x // 2', 'x ^ 2', 'foo(x)', 'x.data', 'x + y', 'tanh', 'x +', '', '[x]',
+                   'x < 1', 'tanh(x, x)', 'tanh(x=1)', '3j', "'a'", 'None', 'x ** 5000', '1e999',
+                   'x(1)', '(' * 300 + 'x' + ')' * 300]
+
+
+@pytest.mark.parametrize('text', BAD_EXPRESSIONS)
+def test_parser_messages_in_chinese(text):
+    with pytest.raises(micrograd.ParseError) as en:
+        micrograd.parse(text, x=1.0)
+    micrograd.set_language('zh')
+    with pytest.raises(micrograd.ParseError) as zh:
+        micrograd.parse(text, x=1.0)
+    message = str(zh.value).splitlines()[0]            # the caret lines show the expression
+    assert extract.english_words(message, labels=[text.strip(), 'foo', 'data', 'y', 'x', 'j',
+                                                  'None', 'float']) == [], message
+    assert extract.numbers(message) == extract.numbers(str(en.value).splitlines()[0])
+    assert zh.value.column == en.value.column

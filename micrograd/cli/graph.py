@@ -46,7 +46,7 @@ def run(args):
     except ParseError as e:
         why = _("cannot compute it at these values") if e.__cause__ else \
             _("cannot use this expression")
-        raise CommandError(f"{why}: {e}") from None
+        raise CommandError(_("{why}: {error}", why=why, error=e)) from None
     in_graph = set(topological_order(f))
     unused = [name for name, leaf in leaves.items() if leaf not in in_graph]
     if unused:
