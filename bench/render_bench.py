@@ -12,7 +12,9 @@ import shutil
 import sys
 import time
 
+import micrograd.layout
 import micrograd.render
+from micrograd.graph import describe
 from micrograd import GraphTooLarge, Value, draw_dot, render_svg, topological_order
 
 
@@ -73,11 +75,8 @@ def timed(f):
 
 def boxes(root):
     """Nodes plus long-edge columns: what dot lays out, as draw_dot counts it against max_nodes."""
-    order = topological_order(root)
-    index = {v: i for i, v in enumerate(order)}
-    n = len(order)
-    ops = sum(1 for v in order if v.parents)
-    return n + ops + micrograd.render._long_edge_columns(order, index, list(range(n)), [False] * n)
+    g = describe(root)
+    return micrograd.layout.boxes(g, list(range(len(g))), [False] * len(g))[1]
 
 
 def main():
@@ -97,12 +96,12 @@ def main():
         t_dot = timed(lambda: render_svg(g))[1] if has_dot else float('nan')
         t_before = t_wasm = float('nan')
         if before and has_dot:
-            large = micrograd.render._LARGE
-            micrograd.render._LARGE = float('inf')      # the layout every graph had before
+            large = micrograd.render.LARGE
+            micrograd.render.LARGE = float('inf')       # the layout every graph had before
             try:
                 plain = draw_dot(root, max_nodes=None)
             finally:
-                micrograd.render._LARGE = large
+                micrograd.render.LARGE = large
             t_before = timed(lambda: render_svg(plain))[1]
         if wasm:
             path = os.environ['PATH']
@@ -116,7 +115,7 @@ def main():
         rows.append((name, n, boxes(root), default, t_draw, t_dot, t_before, t_wasm))
         print('.', end='', file=sys.stderr, flush=True)
     print(file=sys.stderr)
-    print(f"draw_dot's default max_nodes={limit:,} (and {micrograd.render._LAYOUT_PER_NODE} × that "
+    print(f"draw_dot's default max_nodes={limit:,} (and {micrograd.layout.PER_NODE} × that "
           f"many boxes, long edges' columns included): 'drawn' or 'refused' below.")
     print(f"{'graph':<11} {'values':>6} {'boxes':>6} {'default':>8} {'draw_dot s':>11} "
           f"{'dot → SVG s':>12} {'before s':>9} {'wasm s':>7}")

@@ -2,7 +2,9 @@
 
     engine.py   Value, the primitive Ops (forward beside local derivative), backward
     check.py    gradcheck: the engine's gradients against finite differences
-    render.py   draw_dot / to_svg: the graph as a picture
+    graph.py    describe: what the learner sees of a graph (names, formulas, roles, groups)
+    render.py   draw_dot / to_svg / to_png / to_pdf: the graph as a picture, in stages: groups.py
+                (what goes where), dot.py (DOT text), layout.py (size), renderer.py (dot or wasm)
     trace.py    forward_steps / backward_steps: each chain-rule product, explained
     player.py   step_through: the steps as a page you click through
     expr.py     parse: "tanh(w*x + b)" -> a graph, without eval
@@ -14,7 +16,8 @@
 """
 from .engine import Value, Op, PRIMITIVES, topological_order, weighted_sum
 from .check import gradcheck, numerical_grad, GradcheckError
-from .render import draw_dot, to_svg, legend, render_svg, RendererNotFound, GraphTooLarge
+from .render import (draw_dot, to_svg, to_png, to_pdf, legend, render_svg, RendererNotFound,
+                     GraphTooLarge)
 from .trace import backward_steps, forward_steps
 from .player import step_through
 from .expr import parse, ParseError
@@ -26,6 +29,7 @@ from .grade import grade
 # `from micrograd import *` leaves out `compile`, so it never hides Python's built-in.
 __all__ = ['Value', 'Op', 'PRIMITIVES', 'topological_order', 'weighted_sum',
            'gradcheck', 'numerical_grad', 'GradcheckError',
-           'draw_dot', 'to_svg', 'legend', 'render_svg', 'RendererNotFound', 'GraphTooLarge',
-           'backward_steps', 'forward_steps', 'step_through', 'parse', 'ParseError', 'Compiled',
-           'compare_with_torch', 'TorchComparison', 'grade', 'set_language', 'get_language']
+           'draw_dot', 'to_svg', 'to_png', 'to_pdf', 'legend', 'render_svg', 'RendererNotFound',
+           'GraphTooLarge', 'backward_steps', 'forward_steps', 'step_through', 'parse', 'ParseError',
+           'Compiled', 'compare_with_torch', 'TorchComparison', 'grade', 'set_language',
+           'get_language']

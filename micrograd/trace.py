@@ -10,12 +10,32 @@ nodes, its gradient is the sum over those paths, and the term that completes it 
 
 The steps keep their own gradients (never `.grad`), added in `backward()`'s order, so they end on
 exactly the numbers `backward()` gives.  `forward_steps(root)` has one `ForwardStep` per node in
-topological order: its formula and its value.  Nodes are named by their label, else `v{i}` (i =
-their index in `topological_order(root)`, as in the rendered graph); L is the root's label, else 'L'.
+topological order: its formula and its value.
+
+Names and formulas are graph.describe's, the same the picture shows: a label; a number the engine
+wrapped as that number; an unlabelled node as its short expression `(a − y)`, else `v{i}` (i = its
+index in `topological_order(root)`, its id in the SVG); L is the root's name ('L' if unlabelled).
+Formulas follow the op class, so a custom Op is written `symbol(args)` whatever its symbol.
+
+Fields added for issue 11 (the older ones are unchanged; all are plain data):
+    Term.at_root        True on the root's own edges: explain() then reads '∂C0/∂(a − y) = 2·(a − y)
+                        = -0.856', without the '· ∂C0/∂C0' factor (which is 1)
+    Term.before         None, except on an edge pushed by the learner's own `_backward` (a node
+                        whose `engine.learner_backward(node)` is set): ∂L/∂parent before the
+                        closure ran; `grad` is after it, `product` what it added, `local` what it
+                        adds when ∂L/∂node = 1.  The closure is run on the real .grad fields, which
+                        are put back: stepping never leaves a .grad changed.
+    BackwardStep.learner / ForwardStep.role, BackwardStep.role
+                        True when the step ran the learner's `_backward`; the node's role in
+                        graph.describe ('input', 'constant', 'parameter', 'output', 'interior')
+A sum over more than 8 paths is written with its first 3 and last 2 terms and '…', and Hung-yi
+Lee's bracket form only for up to 8 paths, so the text of all steps stays linear in the edges.
 """
 from dataclasses import dataclass, field, replace
 
-from .engine import Value, topological_order
+from . import engine
+from .engine import Value
+from .graph import describe, exponent, number, wrap
 
 __all__ = ['Term', 'BackwardStep', 'ForwardStep', 'Steps', 'backward_steps', 'forward_steps',
            'format_steps', 'print_steps']
@@ -38,9 +58,14 @@ class Term:
     path: int               # this is contribution `path` (from 1) of the parent's `paths`
     paths: int
     terms: tuple = ()       # on the term that completes a parent reached by several paths: all of them
+    at_root: bool = False   # the node is the root: ∂L/∂node = 1, so the product is just ∂L/∂parent
+    before: float = None    # set when the learner's own _backward pushed this edge: ∂L/∂parent
+                            # before it ran (`grad` is after; `local` from a run with ∂L/∂node = 1)
 
     def symbols(self):
-        """'∂n/∂w1 · ∂L/∂n': this term of the chain rule in ∂ notation."""
+        """'∂n/∂w1 · ∂L/∂n': this term of the chain rule in ∂ notation ('∂L/∂p' at the root)."""
+        if self.at_root:
+            return f"∂{self.L}/∂{self.parent_name}"
         return f"∂{self.node_name}/∂{self.parent_name} · ∂{self.L}/∂{self.node_name}"
 
     def product_text(self):
@@ -50,13 +75,24 @@ class Term:
     def explain(self):
         """∂L/∂w1 = ∂n/∂w1 · ∂L/∂n = x1 · 0.5 = 1.0  (x1 = 2.0); a completed sum lists every path."""
         dL = f"∂{self.L}/∂{self.parent_name}"
+        if self.before is not None:
+            return (f"{dL}: {_num(self.before)} before, {_num(self.grad)} after your _backward ran "
+                    f"(it added {_num(self.product)}; with ∂{self.L}/∂{self.node_name} = 1 it adds "
+                    f"{_num(self.local)})")
         if self.terms:
-            symbols = ' + '.join(t.symbols() for t in self.terms)
-            names = ' + '.join(t.product_text() for t in self.terms)
-            products = ' + '.join(_wrap(_num(t.product)) for t in self.terms)
-            where = _where(self.terms, f"all {self.paths} paths, added up")
+            shown = _few(self.terms)            # a value used 1,500 times: not 1,500 products
+            symbols = ' + '.join(t.symbols() if t else '…' for t in shown)
+            names = ' + '.join(t.product_text() if t else '…' for t in shown)
+            products = ' + '.join(_wrap(_num(t.product)) if t else '…' for t in shown)
+            where = _where([t for t in shown if t], f"all {self.paths} paths, added up")
             return f"{dL} = {symbols} = {names} = {products} = {_num(self.grad)}{where}"
         text = f"{self.symbols()} = {self.product_text()} = {_num(self.product)}"
+        if self.at_root:                    # '∂C0/∂(a − y) = 2·(a − y) = -0.856', not '· ∂C0/∂C0'
+            text = f"{self.local_name} = {_num(self.product)}"
+            if _is_number(self.local_name):     # '∂y/∂o = 3.0', not '= 3.0 = 3.0'
+                text = _num(self.product)
+            if self.paths == 1:
+                return f"{dL} = {text}"
         if self.paths == 1:
             return f"{dL} = {text}{_where([self])}"
         return f"{dL} += {text}{_where([self], f'path {self.path} of {self.paths}, so far {_num(self.grad)}')}"
@@ -74,6 +110,8 @@ class BackwardStep:
     terms: tuple            # one Term per parent edge, in the order of node.parents
     incoming: tuple = ()    # the Terms that summed to ∂L/∂node (empty for the root)
     value: Value = field(default=None, repr=False, compare=False)
+    role: str = ''          # the node's role in graph.describe: input, constant, parameter, …
+    learner: bool = False   # pushed by the learner's own `_backward` (micrograd-style), not an Op
 
     def explain(self):
         """The step in words, then one line per chain-rule product."""
@@ -83,12 +121,14 @@ class BackwardStep:
         else:
             head = f"{dL} = {_num(self.grad)} is complete"
         if not self.terms:
-            kind = 'an input' if self.value is None or self.value.label else 'a constant'
-            return f"{head}: {self.name} is {kind} (a leaf), nothing to push back."
-        lines = [f"{head}: push it back through {self.formula}"]
+            return f"{head}: {self.name} is {_kind(self.role)} (a leaf), nothing to push back."
+        how = " with your own _backward (the function you assigned)" if self.learner else ''
+        lines = [f"{head}: push it back through {self.formula}{how}"]
         for t in self.terms:
             lines.append('  ' + t.explain())
-            if len(self.incoming) > 1:      # Hung-yi Lee's form: σ'(z)·[w3·∂l/∂z' + w4·∂l/∂z'']
+            if 1 < len(self.incoming) <= _LISTED and len(self.terms) <= _LISTED:
+                # Hung-yi Lee's form σ'(z)·[w3·∂l/∂z' + w4·∂l/∂z''], while it is short: the text
+                # stays linear in the number of edges
                 paths = ' + '.join(f"{i.local_name} · ∂{self.L}/∂{i.node_name}" for i in self.incoming)
                 lines.append(f"    (that is ∂{self.L}/∂{t.parent_name} = {t.local_name} · [{paths}])")
         return '\n'.join(lines)
@@ -108,12 +148,12 @@ class ForwardStep:
     numbers: str            # '2.0 · (-3.0)'
     data: float
     value: Value = field(default=None, repr=False, compare=False)
+    role: str = ''          # the node's role in graph.describe: input, constant, parameter, …
 
     def explain(self):
         """x1w1 = x1 · w1 = 2.0 · (-3.0) = -6.0"""
         if not self.formula:
-            kind = 'an input' if self.value is None or self.value.label else 'a constant'
-            return f"{self.name} = {_num(self.data)}  ({kind}: a leaf)"
+            return f"{self.name} = {_num(self.data)}  ({_kind(self.role)}: a leaf)"
         return f"{self.formula} = {self.numbers} = {_num(self.data)}"
 
     def __str__(self):
@@ -130,60 +170,99 @@ class Steps(list):
         p.text(str(self))
 
 
-def backward_steps(root):
+def backward_steps(root, graph=None):
     """One BackwardStep per node, from the root back: ∂L/∂parent += ∂node/∂parent · ∂L/∂node.
 
     Gradients are kept in the steps: the graph's `.grad` is never read nor changed.
+    `graph`: the root's `describe(root)`, if the caller has it already.
     """
-    order = topological_order(root)
-    index = {v: i for i, v in enumerate(order)}
-    names = _names(order)
-    L = root.label or 'L'
+    g = graph or describe(root, 'backward_steps')
+    order, names, L = g.order, g.names, g.names[-1]
     paths = [0] * len(order)                # how many edges leave each node: its gradient's terms
-    for node in order:
-        for parent in node._prev:
-            paths[index[parent]] += 1
+    for ps in g.parents:
+        for p in ps:
+            paths[p] += 1
     grads = [0.0] * len(order)
     grads[-1] = 1.0                         # ∂L/∂L = 1
     received = [[] for _ in order]          # the Terms added into each node so far
     steps = Steps()
     for i in reversed(range(len(order))):
-        node, g = order[i], grads[i]
-        local = node.local_grads()
+        node, up = order[i], grads[i]
+        closure = engine.learner_backward(node)
+        before = [grads[p] for p in g.parents[i]]
+        if closure:                         # the learner's own _backward, run on real .grad fields
+            local, added = _run_closure(closure, node, up, before)
+        else:
+            local = node.local_grads()
         if local is None:
             raise TypeError(f"backward_steps: the {node._op} node{_named(node)} was built by hand "
-                            f"with children but has no local derivatives; define an Op subclass")
-        local_names = _local_names(node, i, [index[p] for p in node._prev], order, names)
+                            f"with children but has neither local derivatives nor a _backward of "
+                            f"its own; assign its _backward or define an Op subclass")
+        local_names = _local_names(g, i)
         terms = []
-        for k, (parent, d) in enumerate(zip(node._prev, local)):
-            p = index[parent]
-            product = d * g
-            grads[p] += product             # the same additions, in the same order, as backward()
-            term = Term(i, p, k, L, names[i], names[p], local_names[k], g, d, product, grads[p],
-                        len(received[p]) + 1, paths[p])
+        for k, (p, d) in enumerate(zip(g.parents[i], local)):
+            product = d * up
+            if closure:                     # what the learner's closure really added
+                product = added[k]
+                grads[p] = before[k] + product
+            else:
+                grads[p] += product         # the same additions, in the same order, as backward()
+            term = Term(i, p, k, L, names[i], names[p], local_names[k], up, d, product, grads[p],
+                        len(received[p]) + 1, paths[p], at_root=i == len(order) - 1,
+                        before=before[k] if closure else None)
             received[p].append(term)
             if term.path == term.paths > 1:
                 term = replace(term, terms=tuple(received[p]))
             terms.append(term)
-        formula = _formula(node, i, names, index) if node._prev else ''
-        steps.append(BackwardStep(len(steps) + 1, i, names[i], L, formula, g, tuple(terms),
-                                  tuple(received[i]), node))
+        steps.append(BackwardStep(len(steps) + 1, i, names[i], L, g.formulas[i], up, tuple(terms),
+                                  tuple(received[i]), node, role=g.roles[i], learner=bool(closure)))
     return steps
 
 
-def forward_steps(root):
+def _run_closure(closure, node, up, before):
+    """(∂node/∂parent for each parent, what the closure adds to each parent's gradient now).
+
+    The closure is run twice on the real .grad fields — once with node.grad = 1 and the parents
+    at 0 (its local derivatives), once with node.grad = ∂L/∂node and the parents at their sums so
+    far (what it adds) — and every .grad is put back afterwards, even on an error.  A parent
+    that appears twice (a + a) gets the whole of what the closure added, at its first edge."""
+    parents = node._prev
+    saved = [node.grad] + [p.grad for p in parents]
+
+    def run(grad, starts):
+        for p, start in zip(parents, starts):
+            p.grad = start
+        node.grad = grad
+        closure()
+        seen, out = set(), []
+        for p, start in zip(parents, starts):
+            out.append(0.0 if id(p) in seen else p.grad - start)
+            seen.add(id(p))
+        return out
+
+    try:
+        local = run(1.0, [0.0] * len(parents))
+        firsts = {}
+        for k, p in enumerate(parents):
+            firsts.setdefault(id(p), before[k])
+        added = run(up, [firsts[id(p)] for p in parents])
+    finally:
+        node.grad = saved[0]
+        for p, grad in zip(parents, saved[1:]):
+            p.grad = grad
+    return tuple(local), added
+
+
+def forward_steps(root, graph=None):
     """One ForwardStep per node in topological order: node = op(parents) = its value."""
-    order = topological_order(root)
-    index = {v: i for i, v in enumerate(order)}
-    names = _names(order)
+    g = graph or describe(root, 'forward_steps')
     steps = Steps()
-    for i, node in enumerate(order):
-        parents = tuple(index[p] for p in node._prev)
-        formula = numbers = ''
+    for i, node in enumerate(g.order):
+        numbers = ''
         if node._prev:
-            formula = _formula(node, i, names, index)
-            numbers = _expression(node._op, [_num(p.data) for p in node._prev])
-        steps.append(ForwardStep(i + 1, i, names[i], parents, formula, numbers, node.data, node))
+            numbers = g.expression(i, [wrap(number(p.data)) for p in node._prev])
+        steps.append(ForwardStep(i + 1, i, g.names[i], g.parents[i], g.formulas[i], numbers,
+                                 node.data, node, role=g.roles[i]))
     return steps
 
 
@@ -204,78 +283,50 @@ def print_steps(root):
     print(format_steps(backward_steps(root)))
 
 
-# --- names and formulas ----------------------------------------------------------------------
+# --- local derivatives by name ----------------------------------------------------------------
 
-def _names(order):
-    """Each node's name: its label, else v{i} (its id in the rendered graph)."""
-    return [v.label or f"v{i}" for i, v in enumerate(order)]
+def _local_names(g, i):
+    """∂node/∂parent for each parent, in symbols: for a·b the other factor, for tanh (1 − o²)…
 
-
-def _factor(v, i, names):
-    """A node as a factor in a formula: an unlabelled constant is shown as its number."""
-    if not v.label and not v._prev:
-        return _wrap(_num(v.data))
-    return names[i]
-
-
-def _formula(node, i, names, index):
-    """'n = x1w1 + b': the node's name = its op applied to its parents' names."""
-    args = [_factor(p, index[p], names) for p in node._prev]
-    return f"{names[i]} = {_expression(node._op, args)}"
-
-
-def _expression(op, args):
-    """The op written the way the lectures write it, with args (names or numbers) filled in."""
-    w = [_wrap(a) for a in args]
-    if op == '+':
-        return ' + '.join(w)
-    if op == '*':
-        return ' · '.join(w)
-    if op == '-':
-        return f"{w[0]} − {w[1]}" if len(w) == 2 else f"−{w[0]}"
-    if op == '/':
-        return f"{w[0]} / {w[1]}"
-    if op == '**':
-        return f"{w[0]}^{w[1]}"
-    if op.startswith('**'):
-        return f"{w[0]}^{op[2:]}"
-    if op == 'Σ':                           # parents (w1..wn, a1..an, b): b + w1·a1 + …
-        n = len(w) // 2
-        return ' + '.join([w[-1]] + [f"{a}·{b}" for a, b in zip(w[:n], w[n:-1])])
-    if op == 'log':
-        op = 'ln'
-    return f"{op}({', '.join(args)})"
-
-
-def _local_names(node, i, parents, order, names):
-    """∂node/∂parent for each parent, in symbols: for a·b the other factor, for tanh (1 − o²)…"""
-    op, o = node._op, names[i]
-    f = [_factor(order[p], p, names) for p in parents]
-    if op == '+':
-        return ['1'] * len(f)
-    if op == '*':
+    Chosen by the op class (node._fn), so a custom Op whose symbol is '*' is never read as Mul."""
+    node, o = g.order[i], g.names[i]
+    f = [g.factor(p) for p in g.parents[i]]
+    fn = node._fn
+    if fn is engine.Add:
+        return ['1', '1']
+    if fn is engine.Mul:
         return [f[1], f[0]]
-    if op == '-':
-        return ['1', '(−1)'] if len(f) == 2 else ['(−1)']
-    if op == '/':
-        return [f"1/{f[1]}", f"(−{f[0]}/{f[1]}²)"]
-    if op == 'Σ':
+    if fn is engine.WeightedSum:
         n = len(f) // 2
         return f[n:-1] + f[:n] + ['1']
-    if op == '**':
+    if fn is engine.PowValue:
         return [f"{f[1]}·{f[0]}^({f[1]} − 1)", f"{f[0]}^{f[1]}·ln {f[0]}"]
-    if op.startswith('**'):
-        k = float(op[2:])
+    if fn is engine.Pow:
+        k = node._const['k']
         if k == 1:
             return ['1']
-        return [f"{op[2:]}·{f[0]}" if k == 2 else f"{op[2:]}·{f[0]}^{k - 1:g}"]
-    if len(f) == 1:
-        a = f[0]
-        one = {'exp': f"exp({a})", 'log': f"1/{a}", 'tanh': f"(1 − {o}²)", 'σ': f"σ'({a})",
-               'ReLU': f"ReLU'({a})", 'sin': f"cos({a})", 'cos': f"−sin({a})"}
-        if op in one:
-            return [one[op]]
-    return [f"∂{o}/∂{names[p]}" for p in parents]    # an Op we don't know: say what it is
+        return [f"{exponent(k)}·{f[0]}" if k == 2 else f"{exponent(k)}·{f[0]}^{exponent(k - 1)}"]
+    if fn is engine.Sub:
+        return ['1', '(−1)']
+    if fn is engine.Div:
+        return [f"1/{f[1]}", f"(−{f[0]}/{f[1]}²)"]
+    if fn is engine.Neg:
+        return ['(−1)']
+    a = f[0] if f else ''
+    one = {engine.Exp: f"exp({a})", engine.Log: f"1/{a}", engine.Tanh: f"(1 − {o}²)",
+           engine.Sigmoid: f"σ'({a})", engine.Relu: f"ReLU'({a})", engine.Sin: f"cos({a})",
+           engine.Cos: f"−sin({a})"}
+    if fn in one:
+        return [one[fn]]
+    return [f"∂{o}/∂{g.names[p]}" for p in g.parents[i]]    # an Op we don't know: say what it is
+
+
+_LISTED = 8                 # a sum of more paths is written with its first and last few, and …
+
+
+def _few(terms):
+    """The terms of a sum as written: all of them, or the first 3, None (for …) and the last 2."""
+    return terms if len(terms) <= _LISTED else (*terms[:3], None, *terms[-2:])
 
 
 def _where(terms, *notes):
@@ -291,19 +342,7 @@ def _where(terms, *notes):
     return '  (' + '; '.join(parts) + ')' if parts else ''
 
 
-def _num(x):
-    """A number as a learner reads it: 4 decimals at most, '1.0' not '1', '-1.5' not '-1.4999…'."""
-    if x == 0:
-        return '0.0'
-    if 1e-4 <= abs(x) < 1e6:
-        s = f"{x:.4f}".rstrip('0')
-        return s + '0' if s.endswith('.') else s
-    return f"{x:.4g}"
-
-
-def _wrap(s):
-    """(-3.0): a negative number in a product, in parentheses."""
-    return f"({s})" if s.startswith('-') else s
+_num, _wrap = number, wrap
 
 
 def _is_number(s):
@@ -312,6 +351,10 @@ def _is_number(s):
         return True
     except ValueError:
         return False
+
+
+def _kind(role):
+    return {'constant': 'a constant', 'parameter': 'a parameter'}.get(role, 'an input')
 
 
 def _named(v):

@@ -67,6 +67,14 @@ def test_graph_prints_the_value_and_every_gradient_and_writes_both_files(tmp_pat
     assert f"picture: out/neuron.svg" in p.stdout and "step-through: out/steps.html" in p.stdout
 
 
+@pytest.mark.parametrize('name, magic', [('f.png', b'\x89PNG'), ('f.pdf', b'%PDF'),
+                                         ('f.SVG', b'<?xml')])
+def test_graph_writes_png_pdf_or_svg_by_the_extension(name, magic, tmp_path, capsys):
+    code, out, _ = in_process('graph', 'x/y - x', 'x=3', 'y=2', '-o', str(tmp_path / name),
+                              capsys=capsys)
+    assert code == 0 and (tmp_path / name).read_bytes().startswith(magic)
+
+
 def test_graph_one_leaf_per_name(capsys):
     code, out, _ = in_process('graph', 'x*x + x', 'x=3', capsys=capsys)
     assert code == 0 and out.splitlines() == ['f = x*x + x = 12', '∂f/∂x = 7']
@@ -92,7 +100,7 @@ def test_graph_one_leaf_per_name(capsys):
     (['x', 'x'], ['expected NAME=VALUE']),
     (['x', '2x=1'], ['expected NAME=VALUE']),
     (['x', 'x=1', 'x=2'], ['x is given twice']),
-    (['x', 'x=1', '-o', 'x.png'], ['ending in .svg']),
+    (['x', 'x=1', '-o', 'x.gif'], ['ending in .svg, .png or .pdf']),
     (['x', 'x=1', '--html', 'x.txt'], ['ending in .html']),
     (['x', 'x=1', '--color'], ['unrecognized arguments: --color']),
     ([], ['the following arguments are required: EXPR']),

@@ -141,7 +141,7 @@ def test_source_has_one_statement_per_line():
     assert not [l for l in lines if l.count(' [id=') > 1], "two statements on one line"
     statements = [l for l in lines if ' [id=' in l]
     want_nodes, want_edges = expected_ids(loss)
-    assert len(statements) == len(want_nodes) + len(want_edges) + 5, "values, ops, edges, legend"
+    assert len(statements) == len(want_nodes) + len(want_edges) + 6, "values, ops, edges, legend"
 
 
 def test_grad_is_the_last_text_of_a_value_node():
@@ -150,8 +150,11 @@ def test_grad_is_the_last_text_of_a_value_node():
     tree = parse(to_svg(root))
     for i, val in enumerate(topological_order(root)):
         g = groups(tree, 'node')[f"v{i}"]
-        assert texts(g)[-1] == f"grad {val.grad:.4f}", (val.label, texts(g))
         assert g.get('class').startswith('node value ')
+        if g.get('class') == 'node value constant':     # the 2.0: a small box, just the number
+            assert texts(g) == ['2.0'] and not val.label and not val.parents
+            continue
+        assert texts(g)[-1] == f"grad {val.grad:.4f}", (val.label, texts(g))
 
 
 def test_node_and_edge_counts_match_a_graph_with_shared_parts():
@@ -181,7 +184,8 @@ def test_roles_are_classes_and_colours():
     assert cls('z[1][1]') == 'node value interior'
     assert cls('loss') == 'node value output'
     const = next(i for i, x in enumerate(order) if not x.parents and not x.label)   # the −0.5
-    assert nodes[f"v{const}"].get('class') == 'node value input'
+    assert nodes[f"v{const}"].get('class') == 'node value constant'
+    assert texts(nodes[f"v{const}"]) == [str(order[const].data)], "a constant: its number, no grad"
     fills = {nodes[f"v{order.index(vals[k])}"].find(SVG + 'polygon').get('fill')
              for k in ('x[1]', 'w[1][1][1]', 'z[1][1]')}
     assert len(fills) == 3, f"input, parameter and interior share a colour: {fills}"
@@ -306,16 +310,17 @@ def test_hand_labelled_network_is_grouped_by_layer_and_neuron():
     order = topological_order(loss)
     tree = parse(to_svg(loss))
     clusters, nodes = groups(tree, 'cluster'), groups(tree, 'node')
-    assert set(clusters) == {'layer1', 'layer1-neuron1', 'layer1-neuron2', 'layer2', 'layer2-neuron1'}
+    assert set(clusters) == {'inputs', 'layer1-neuron1', 'layer1-neuron2', 'layer2-neuron1'}
+    assert texts(clusters['layer1-neuron2'])[0] == 'layer 1 · neuron 2'
     for label, val in vals.items():
         node = nodes[f"v{order.index(val)}"]
         m = re.fullmatch(r'\w\[(\d+)\]\[(\d+)\].*', label)
         if label.startswith('x'):
-            assert not any(inside(node, c) for c in clusters.values()), label
+            assert inside(node, clusters['inputs']), label
+            assert not any(inside(node, c) for k, c in clusters.items() if k != 'inputs'), label
             continue
         l, j = m[1], m[2]
         assert inside(node, clusters[f"layer{l}-neuron{j}"]), f"{label} outside neuron {l}.{j}"
-        assert inside(node, clusters[f"layer{l}"]), f"{label} outside layer {l}"
         if val.parents:
             assert inside(nodes[f"v{order.index(val)}op"], clusters[f"layer{l}-neuron{j}"])
     assert groups(parse(to_svg(loss, clusters=False)), 'cluster') == {}
@@ -353,8 +358,20 @@ def test_nn_mlp_reads_as_three_layers():
     order = topological_order(out)
     tree = parse(to_svg(out))
     clusters, nodes = groups(tree, 'cluster'), groups(tree, 'node')
-    assert {c for c in clusters if '-' not in c} == {'layer1', 'layer2', 'layer3'}
-    assert len(clusters) == 3 + 4 + 4 + 1
+    assert {c for c in clusters if '-' not in c} == {'inputs'}, "no layer frames: no staircase"
+    assert len(clusters) == 1 + 4 + 4 + 1
+    spans = {}                                  # each layer's neurons: its columns, its rows
+    for name, c in clusters.items():
+        if name != 'inputs':
+            x0, y0, x1, y1 = box(c)
+            l = int(name[5])
+            a = spans.get(l, (x0, y0, x1, y1))
+            spans[l] = (min(a[0], x0), min(a[1], y0), max(a[2], x1), max(a[3], y1))
+    for l in (1, 2):
+        assert spans[l][2] <= spans[l + 1][0], f"layer {l} ends left of layer {l + 1}"
+    for l in (1, 2, 3):                         # every layer shares rows with every other
+        for m in (1, 2, 3):
+            assert spans[l][1] < spans[m][3] and spans[m][1] < spans[l][3], "a staircase"
     computed = [x for x in order if x.parents]
     assert len(nodes) == len(order) + len(computed)
     for p in mlp.parameters():
@@ -374,7 +391,7 @@ def test_collapsed_mlp_draws_one_box_per_neuron():
     assert len(edges) == 3 * 4 + 4 * 4 + 4 * 1, "x→layer 1, layer 1→2, layer 2→3"
     a11 = next(x for x in order if x.label == 'a[1][1]')
     assert texts(boxes[f"v{order.index(a11)}"])[-2:] == [f"data {a11.data:.4f}", f"grad {a11.grad:.4f}"]
-    assert set(groups(tree, 'cluster')) == {'layer1', 'layer2', 'layer3'}
+    assert set(groups(tree, 'cluster')) == {'inputs', 'layer1', 'layer2', 'layer3'}
 
 
 def _dot_version():
@@ -419,7 +436,8 @@ def test_too_many_nodes_is_a_clear_error_naming_the_ways_out():
     n = len(topological_order(out))
     msg = str(err.value)
     assert f"has {n:,} value nodes, more than max_nodes=100" in msg
-    for way in ("collapse=True folds each of its 33 neurons", "sub-expression", "max_nodes=None"):
+    for way in ("collapse=True folds each of its neurons into one box (33 neurons",
+                "sub-expression", "max_nodes=None"):
         assert way in msg, f"{way!r} missing from: {msg}"
     g = draw_dot(out, collapse=True, max_nodes=100)
     assert g.source.count('class="neuron') == 33
@@ -452,7 +470,7 @@ def test_long_edges_count_towards_the_limit():
 
 def test_large_graphs_are_laid_out_for_speed_small_ones_as_before():
     small = lecture_neuron()['o']
-    assert 'newrank' not in draw_dot(small).source and 'weight=' not in draw_dot(small).source
+    assert 'nslimit' not in draw_dot(small).source and 'weight=' not in draw_dot(small).source
     root = _all_pairs(10)                       # 101 values, ~2,200 boxes with its long edges
     order = topological_order(root)
     g = draw_dot(root)
@@ -486,7 +504,7 @@ def test_legend_alone_and_as_a_cluster():
     tree = parse(render_svg(legend()))
     classes = {g.get('class') for g in groups(tree, 'node').values()}
     assert classes == {'node legend input', 'node legend parameter', 'node legend output',
-                       'node legend interior', 'node legend op'}
+                       'node legend interior', 'node legend constant', 'node legend op'}
     o = lecture_neuron()['o']
     tree = parse(to_svg(o, legend=True))
     assert 'legend' in groups(tree, 'cluster')
@@ -522,7 +540,8 @@ def test_wasm_fallback_without_dot(no_dot):
 def test_jupyter_gets_inline_html_scaled_to_the_page():
     g = draw_dot(lecture_neuron()['o'])
     bundle = g._repr_mimebundle_()
-    assert set(bundle) == {'text/html', 'image/svg+xml'}
+    assert set(bundle) == {'text/html', 'image/svg+xml', 'image/png'}
+    assert bundle['image/png'].startswith(b'\x89PNG'), "an untrusted notebook shows the PNG"
     html = bundle['text/html']
     assert html.startswith('<div style="max-width:100%;overflow-x:auto"><svg'), html[:80]
     div = parse(html)                           # the whole fragment is XML, the SVG inside too
@@ -533,18 +552,18 @@ def test_jupyter_gets_inline_html_scaled_to_the_page():
     assert set(groups(svg, 'node')) == set(groups(parse(bundle['image/svg+xml']), 'node'))
     assert g._repr_html_() == html
     assert set(g._repr_mimebundle_(include=['text/html'])) == {'text/html'}
-    assert set(g._repr_mimebundle_(exclude=['text/html'])) == {'image/svg+xml'}
+    assert set(g._repr_mimebundle_(exclude=['text/html', 'image/png'])) == {'image/svg+xml'}
 
 
 def test_ipython_displays_the_html_and_runs_dot_once(monkeypatch):
     formatters = pytest.importorskip('IPython.core.formatters')
-    module = sys.modules['micrograd.render']
+    module = sys.modules['micrograd.renderer']
     calls = []
-    real = module.render_svg
-    monkeypatch.setattr(module, 'render_svg', lambda g: calls.append(g) or real(g))
+    real = module.render
+    monkeypatch.setattr(module, 'render', lambda s, f, **k: calls.append(f) or real(s, f, **k))
     data, _ = formatters.DisplayFormatter().format(draw_dot(lecture_neuron()['o']))
-    assert {'text/html', 'image/svg+xml'} <= set(data), sorted(data)
-    assert len(calls) == 1, f"dot ran {len(calls)} times for one display"
+    assert {'text/html', 'image/svg+xml', 'image/png'} <= set(data), sorted(data)
+    assert sorted(calls) == ['png', 'svg'], f"dot ran for {calls} for one display"
 
 
 def test_no_renderer_is_one_clear_error(no_dot, monkeypatch):

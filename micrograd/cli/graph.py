@@ -6,7 +6,7 @@ from ..i18n import _, ngettext
 from . import paths
 from .common import CommandError, command
 
-SVG, HTML = ('.svg',), ('.html', '.htm')
+PICTURES, HTML = ('.svg', '.png', '.pdf'), ('.html', '.htm')
 
 
 def add(commands):
@@ -24,8 +24,9 @@ def add(commands):
     p.add_argument('expr', metavar='EXPR', help=_("the expression, in quotes, e.g. 'tanh(w*x + b)'"))
     p.add_argument('values', metavar='NAME=VALUE', nargs='*',
                    help=_("a number for every name in EXPR, e.g. x=2 w=-3 b=6.88"))
-    p.add_argument('-o', '--out', metavar='FILE.svg',
-                   help=_("write the graph (data and grad in every node) as an SVG picture"))
+    p.add_argument('-o', '--out', metavar='FILE.svg|png|pdf',
+                   help=_("write the graph (data and grad in every node) as a picture: SVG, PNG "
+                          "(for a slide) or PDF, by the file name's extension"))
     p.add_argument('--html', metavar='FILE.html',
                    help=_("write a standalone step-through page of the forward and backward passes"))
     p.add_argument('--steps', action='store_true',
@@ -37,7 +38,7 @@ def run(args):
     from ..expr import ParseError, parse
     from ..trace import backward_steps, format_steps
     if args.out is not None:
-        paths.check_file(args.out, '-o', SVG, _('an SVG picture'))
+        paths.check_file(args.out, '-o', PICTURES, _('a picture'))
     if args.html is not None:
         paths.check_file(args.html, '--html', HTML, _('a web page'))
     leaves = {name: Value(x, label=name) for name, x in _assignments(args.values)}

@@ -72,9 +72,14 @@ def write_with(path, option, save):
 
 
 def write_svg(root, path, option):
-    """The picture of root's graph (to_svg) as the file `path`."""
-    from ..render import to_svg
-    write(path, option, drawn(to_svg, root))
+    """The picture of root's graph as the file `path`: SVG (to_svg), PNG or PDF by its extension."""
+    from .. import render
+    kind = os.path.splitext(path)[1].lower()
+    if kind in ('.png', '.pdf'):
+        export = render.to_png if kind == '.png' else render.to_pdf
+        write_with(path, option, lambda: drawn(lambda r: export(r, path), root))
+        return
+    write(path, option, drawn(render.to_svg, root))
 
 
 def write_player(root, path, option, title):

@@ -1,0 +1,262 @@
+"""What the learner sees of a graph, computed once: `describe(root)` → a `Graph`.
+
+The picture (render.py), the steps (trace.py) and the player all read this one description, so a
+name in an explanation is, by construction, a text in the picture.  For every node i (its index in
+`topological_order(root)`, also its id `v{i}` in the SVG) it holds:
+
+    names[i]     what the node is called everywhere:
+                   its label (cleaned, below);
+                   a number the engine wrapped (engine.is_constant): that number, '2.0';
+                   an unlabelled root: 'L';
+                   another unlabelled node: its expression when that is short, '(a − y)',
+                   else 'v{i}' — and the picture then shows that name in the node's box
+    formulas[i]  'n = x1w1 + b' — written from the op class (node._fn, node._const), never by
+                 parsing the symbol string; a custom Op is written  symbol(args);  '' for a leaf
+    titles[i]    the hover text: the full name and the formula
+    ops[i]       the op as its oval shows it: its symbol, with − for a − b and −a
+    roles[i]     'input' (a leaf of yours), 'parameter' (w[l][j][k], b[l][j]), 'constant' (a
+                 number the engine wrapped), 'output' (the root) or 'interior'
+    neurons[i]   (l, j) when the node belongs to neuron j of layer l (nn's labels w/b/z/a[l][j]…;
+                 an unlabelled value used only inside one neuron joins it), else None
+    examples[i]  e (from 1) when the node belongs to forward pass e of a loss over several
+                 examples, else None; `n_examples` passes in all (0 or 1: no example groups)
+
+Labels are cleaned in one place, `clean_label`: a tab becomes a space, \\r\\n a newline, a control
+character `\\xNN`, a lone surrogate U+FFFD (so SVG, JSON and HTML all carry the same valid text), and
+a label longer than 60 characters or 4 lines is shortened with '…' (Graphviz fails on labels
+beyond 16,384 characters); the hover title keeps up to 1,000 characters.
+
+Passes: nn labels every pass's nodes the same (z[1][1] in each example).  The nodes of one pass are
+the neuron nodes joined by edges that avoid the shared parameters (and the inputs x[k] they read);
+the loss's own nodes then join the one pass all their computed parents come from, and any other
+node (a target y, a constant) the one pass all its consumers are in.
+"""
+import re
+
+from . import engine
+from .engine import topological_order
+
+__all__ = ['Graph', 'describe', 'clean_label', 'number', 'wrap', 'exponent', 'MAX_NAME']
+
+MAX_NAME, MAX_LINES, MAX_TITLE = 60, 4, 1000
+_SHORT = 16                     # an unlabelled node is named by its expression up to this length
+_NEURON_LABEL = re.compile(r'([wbza])\[(\d+)\]\[(\d+)\](\[\d+\])?')
+_CONTROL = re.compile(r'[\x00-\x08\x0b-\x1f\x7f]')
+_SURROGATE = re.compile(r'[\ud800-\udfff]')
+_UNSET = object()               # a sentinel, never changed
+
+
+class Graph:
+    """The description of the graph ending in `root` (see the module docstring for the fields)."""
+
+    def __init__(self, root, who='describe'):
+        if not isinstance(root, engine.Value):
+            raise TypeError(f"{who}: expected a Value (the root of a graph, e.g. the loss), not "
+                            f"{type(root).__name__} ({root!r:.40})")
+        self.root = root
+        self.order = order = topological_order(root)
+        self.index = index = {v: i for i, v in enumerate(order)}
+        self.parents = [tuple(index[p] for p in v._prev) for v in order]
+        self.roles = [_role(v, root) for v in order]
+        self.names = _names(order, self.parents, self.roles)
+        self.formulas = [f"{self.names[i]} = {self.expression(i)}" if v._prev else ''
+                         for i, v in enumerate(order)]
+        self.titles = [_title(v, f) for v, f in zip(order, self.formulas)]
+        self.ops = [_DRAWN.get(v._fn) or clean_label(v._op or '?') if v._prev else ''
+                    for v in order]
+        self.neurons = _neurons(order, self.parents)
+        self.examples, self.n_examples = _examples(order, self.parents, self.neurons, self.roles)
+
+    def __len__(self):
+        return len(self.order)
+
+    def factor(self, i):
+        """Node i as it is written inside a formula: its name, a negative number in parentheses."""
+        return wrap(self.names[i])
+
+    def expression(self, i, args=None):
+        """Node i's op applied to `args` (default: its parents as factors): 'x1 · w1'."""
+        if args is None:
+            args = [self.factor(p) for p in self.parents[i]]
+        return expression(self.order[i], args)
+
+
+def describe(root, who='describe'):
+    """The Graph of `root`: order, names, formulas, roles, neuron and example groups.
+
+    A root that is not a Value is a TypeError that starts with `who` (the function called)."""
+    return Graph(root, who)
+
+
+# --- formulas, from the op class ------------------------------------------------------------
+
+def _infix(sep):
+    return lambda node, a: sep.join(a)
+
+
+def _pow(node, a):
+    return f"{a[0]}^{exponent(node._const['k'])}"
+
+
+def exponent(k):
+    """Pow's constant exponent as written: '2', '0.5'."""
+    return f"{int(k)}" if k == int(k) else repr(k)
+
+
+def _weighted_sum(node, a):                     # parents (w1..wn, a1..an, b): b + w1·a1 + …
+    n = len(a) // 2
+    return ' + '.join([a[-1]] + [f"{w}·{x}" for w, x in zip(a[:n], a[n:-1])])
+
+
+_FORMS = {engine.Add: _infix(' + '), engine.Sub: _infix(' − '), engine.Mul: _infix(' · '),
+          engine.Div: _infix(' / '), engine.Neg: lambda node, a: f"−{a[0]}", engine.Pow: _pow,
+          engine.PowValue: lambda node, a: f"{a[0]}^{a[1]}", engine.WeightedSum: _weighted_sum,
+          engine.Log: lambda node, a: f"ln({a[0]})"}          # {Op class: how to write it}
+_DRAWN = {engine.Sub: '−', engine.Neg: '−'}                  # the symbol an oval shows, if not _op
+_INFIX = {engine.Add, engine.Sub, engine.Mul, engine.Div, engine.Neg, engine.WeightedSum}
+
+
+def expression(node, args):
+    """The op written as the lectures write it, with args (names or numbers) filled in."""
+    form = _FORMS.get(node._fn)
+    if form is not None:
+        return form(node, args)
+    return f"{clean_label(node._op or '?')}({', '.join(args)})"   # a custom Op: symbol(args)
+
+
+# --- names ---------------------------------------------------------------------------------
+
+def clean_label(text, limit=MAX_NAME):
+    """The text as every view draws it: tabs as spaces, controls as \\xNN, lone surrogates as
+    U+FFFD, at most `limit` characters and MAX_LINES lines (then '…')."""
+    text = text.replace('\r\n', '\n').replace('\r', '\n').replace('\t', ' ')
+    text = _CONTROL.sub(lambda m: f"\\x{ord(m[0]):02x}", text)
+    text = _SURROGATE.sub('\ufffd', text)
+    lines = text.split('\n')
+    if len(lines) > MAX_LINES:
+        text = '\n'.join(lines[:MAX_LINES]) + '…'
+    if len(text) > limit:
+        text = text[:limit - 1] + '…'
+    return text
+
+
+def number(x):
+    """A number as a learner reads it: 4 decimals at most, '1.0' not '1', '-1.5' not '-1.4999…'."""
+    if x == 0:
+        return '0.0'
+    if 1e-4 <= abs(x) < 1e6:
+        s = f"{x:.4f}".rstrip('0')
+        return s + '0' if s.endswith('.') else s
+    return f"{x:.4g}"
+
+
+def wrap(s):
+    """(-3.0): a negative number in a product, in parentheses."""
+    return f"({s})" if s.startswith('-') else s
+
+
+def _names(order, parents, roles):
+    names = []
+    for i, v in enumerate(order):
+        if v.label:
+            name = clean_label(v.label)
+        elif roles[i] == 'constant':
+            name = number(v.data)
+        elif roles[i] == 'output':
+            name = 'L'
+        elif not v._prev:                       # a leaf of yours without a label
+            name = f"v{i}"
+        else:
+            args = [wrap(names[p]) for p in parents[i]]
+            name = expression(v, args)
+            if v._fn in _INFIX:
+                name = f"({name})"
+            if len(name) > _SHORT:
+                name = f"v{i}"
+        names.append(name)
+    return names
+
+
+def _title(v, formula):
+    name = clean_label(v.label, MAX_TITLE) if v.label else ''
+    return '\n'.join(t for t in (name, clean_label(formula, MAX_TITLE)) if t) or number(v.data)
+
+
+def _role(v, root):
+    if v is root:
+        return 'output'
+    if v._prev:
+        return 'interior'
+    if v.label[:1] in ('w', 'b') and neuron_of(v.label):       # w[l][j][k] or b[l][j]
+        return 'parameter'
+    return 'constant' if engine.is_constant(v) and not v.label else 'input'
+
+
+# --- neurons and examples --------------------------------------------------------------------
+
+def neuron_of(label):
+    """(l, j) for w[l][j][k], b[l][j], z[l][j], a[l][j]; None for any other label."""
+    m = _NEURON_LABEL.fullmatch(label)
+    if m and (m[1] == 'w') == bool(m[4]):
+        return int(m[2]), int(m[3])
+    return None
+
+
+def _neurons(order, parents):
+    """By label; an unlabelled value joins a neuron when every value computed from it is in it."""
+    agreed = [_UNSET] * len(order)              # the one neuron all consumers of i are in, or None
+    neuron = [None] * len(order)
+    for i in range(len(order) - 1, -1, -1):     # consumers before the values they use
+        v = order[i]
+        c = neuron_of(v.label) if v.label else None
+        if c is None and not v.label and agreed[i] is not _UNSET:
+            c = agreed[i]
+        neuron[i] = c
+        for p in parents[i]:
+            if agreed[p] is _UNSET:
+                agreed[p] = c
+            elif agreed[p] != c:
+                agreed[p] = None
+    return neuron
+
+
+def _examples(order, parents, neuron, roles):
+    """(example of each node or None, how many passes): see the module docstring."""
+    n = len(order)
+    up = list(range(n))                         # union-find over the nodes of one pass
+
+    def find(i):
+        while up[i] != i:
+            up[i] = up[up[i]]
+            i = up[i]
+        return i
+
+    for i in range(n):
+        if neuron[i] is not None and roles[i] != 'parameter':
+            for p in parents[i]:
+                if roles[p] != 'parameter' and roles[p] != 'constant':
+                    up[find(p)] = find(i)
+    passes = {}                                 # component → example number, in order of first node
+    for i in range(n):
+        if neuron[i] is not None and roles[i] != 'parameter':
+            passes.setdefault(find(i), len(passes) + 1)
+    if len(passes) < 2:
+        return [None] * n, len(passes)
+    example = [passes.get(find(i)) if neuron[i] is not None or not order[i]._prev else None
+               for i in range(n)]
+    example = [e if roles[i] != 'parameter' else None for i, e in enumerate(example)]
+    for i in range(n):                          # the loss's nodes: the one pass they compute from
+        if example[i] is None and order[i]._prev:
+            from_ = {example[p] for p in parents[i]} - {None}
+            if len(from_) == 1:
+                example[i] = from_.pop()
+    consumers = [[] for _ in range(n)]          # a target, a constant: the one pass that reads it
+    for i in range(n):
+        for p in parents[i]:
+            consumers[p].append(i)
+    for i in range(n - 1, -1, -1):              # consumers before the values they use
+        if example[i] is None and roles[i] != 'parameter' and consumers[i]:
+            into = {example[c] for c in consumers[i]}
+            if len(into) == 1:
+                example[i] = into.pop()
+    return example, len(passes)

