@@ -12,7 +12,7 @@ from micrograd.i18n import extract
 
 COMMANDS = [c.__name__.rsplit('.', 1)[-1] for c in cli.COMMANDS]
 # What --help shows that is not prose: metavars, choices, option values, names of tools.
-SYNTAX = ['COMMAND', 'EXPR', 'NAME=VALUE', 'NAME', 'VALUE', 'FILE.svg', 'FILE.html', 'FILE.png',
+SYNTAX = ['FILE.svg|png|pdf', 'COMMAND', 'EXPR', 'NAME=VALUE', 'NAME', 'VALUE', 'FILE.svg', 'FILE.html', 'FILE.png',
           'FILE.py[:CLASS]', 'FILE', 'CLASS', 'DIR', 'DATASET', 'SECONDS', 'N,N,…', 'N', 'en', 'zh',
           'relu', 'moons', 'digits', 'hinge', 'quadratic', 'cross-entropy', 'scikit-learn', 'lr',
           'steps', 'eval', 'backward()', 'micrograd-out', 'SVG', 'PNG', 'PDF', 'HTML', 'NUL',
@@ -105,7 +105,7 @@ def test_grade_report_frame_in_chinese(tmp_path, capsys):
     (['graph', 'x', 'x=two'], "x='two'：值必须是一个数，例如 x=2.5"),
     (['graph', 'x', 'x=1', 'y=2'], "y 给了值，但 'x' 里没有用到"),
     (['train', 'moons', '--train-size', '5'], '--train-size 只能用于 digits'),
-    (['graph', 'x', 'x=1', '-o', 'f.png'], '-o 写出的是SVG 图片：请给出以 .svg 结尾的文件名'),
+    (['graph', 'x', 'x=1', '-o', 'f.txt'], '-o 写出的是图片：请给出以 .svg, .png 或 .pdf 结尾的文件名'),
 ])
 def test_errors_in_chinese(argv, says, capsys, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)

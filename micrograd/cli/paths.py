@@ -22,7 +22,9 @@ def check_file(path, option, suffixes, kind):
     if not path:
         raise bad(path, option, _("no file name given"))
     if not path.lower().endswith(suffixes):
-        ends = ', '.join(suffixes[:-1]) + ' or ' + suffixes[-1] if len(suffixes) > 1 else suffixes[0]
+        ends = suffixes[0] if len(suffixes) == 1 else _("{some} or {last}",
+                                                         some=', '.join(suffixes[:-1]),
+                                                         last=suffixes[-1])
         raise bad(path, option, _("{option} writes {kind}: give a file name ending in {ends}",
                                   option=option, kind=kind, ends=ends))
     _usable_name(path, option)
