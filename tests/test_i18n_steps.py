@@ -101,3 +101,24 @@ def test_set_language_reaches_the_steps():
     finally:
         micrograd.set_language(None)
     assert str(backward_steps(root)).startswith('backward pass: 10 steps')
+
+
+@pytest.mark.parametrize('make', ['sum', 'network'])
+def test_graph_too_large_in_chinese(make):
+    if make == 'sum':
+        root = sum((Value(float(i), label=f"x{i}") for i in range(40)), Value(0.0))
+    else:
+        net = nn.MLP(2, [4, 1])
+        root = sum((net([0.1 * k, -0.2 * k]) for k in range(3)), Value(0.0))
+    with pytest.raises(micrograd.GraphTooLarge) as en:
+        micrograd.draw_dot(root, max_nodes=10)
+    micrograd.set_language('zh')
+    try:
+        with pytest.raises(micrograd.GraphTooLarge) as zh:
+            micrograd.draw_dot(root, max_nodes=10)
+    finally:
+        micrograd.set_language(None)
+    text = str(zh.value)
+    assert text.startswith('draw_dot：这个计算图有'), text
+    assert extract.english_words(text, labels=['collapse', 'True', 'None', 'ys', 'xs']) == [], text
+    assert collections.Counter(extract.numbers(text)) == collections.Counter(extract.numbers(str(en.value)))
