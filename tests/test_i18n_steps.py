@@ -122,3 +122,21 @@ def test_graph_too_large_in_chinese(make):
     assert text.startswith('draw_dot：这个计算图有'), text
     assert extract.english_words(text, labels=['collapse', 'True', 'None', 'ys', 'xs']) == [], text
     assert collections.Counter(extract.numbers(text)) == collections.Counter(extract.numbers(str(en.value)))
+
+
+def test_picture_texts_in_chinese():
+    import re
+    root = _lee()
+    root.backward()
+    micrograd.set_language('zh')
+    try:
+        svg = micrograd.to_svg(root, legend=True) + micrograd.to_svg(root, collapse=True)
+    finally:
+        micrograd.set_language(None)
+    texts = ' \n'.join(re.findall(r'<text[^>]*>([^<]*)</text>', svg) +
+                       re.findall(r'<title>([^<]*)</title>', svg))
+    assert '第 1 层' in texts and '图例' in texts and '输入：叶子，不是参数' in texts
+    names = [s.name for s in forward_steps(root)] + ['op', 'local', 'html']
+    texts = texts.replace('&amp;#45;', '-').replace('&#45;', '-').replace('&gt;', '>')
+    texts = re.sub(r'\bv\d+(op)?\b|\blegend-\w+', ' ', texts)      # ids, not prose
+    assert extract.english_words(texts, labels=names) == [], texts
