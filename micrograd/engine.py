@@ -96,15 +96,7 @@ class Value:
         label = f", label={self._label!r}" if self._label else ''
         return f"Value(data={self._data}, grad={self.grad}{label})"
 
-    # --- operators: primitives and the composites built from them ---------------------------
-
-    def __add__(self, other):
-        other = _operand(other)
-        return NotImplemented if other is None else Add.apply(self, other)
-
-    def __mul__(self, other):
-        other = _operand(other)
-        return NotImplemented if other is None else Mul.apply(self, other)
+    # --- operators: each one runs its primitive (see _binary and _unary, after the classes) --
 
     def __pow__(self, other):
         if isinstance(other, Value):
@@ -117,52 +109,6 @@ class Value:
         other = _operand(other)
         return NotImplemented if other is None else PowValue.apply(other, self)
 
-    def __neg__(self):
-        return Neg.apply(self)
-
-    def __sub__(self, other):
-        other = _operand(other)
-        return NotImplemented if other is None else Sub.apply(self, other)
-
-    def __truediv__(self, other):
-        other = _operand(other)
-        return NotImplemented if other is None else Div.apply(self, other)
-
-    def __radd__(self, other):                  # other + self
-        return self + other
-
-    def __rmul__(self, other):                  # other * self
-        return self * other
-
-    def __rsub__(self, other):                  # other − self
-        other = _operand(other)
-        return NotImplemented if other is None else Sub.apply(other, self)
-
-    def __rtruediv__(self, other):              # other / self
-        other = _operand(other)
-        return NotImplemented if other is None else Div.apply(other, self)
-
-    def exp(self):
-        return Exp.apply(self)
-
-    def log(self):
-        return Log.apply(self)
-
-    def tanh(self):
-        return Tanh.apply(self)
-
-    def sigmoid(self):
-        return Sigmoid.apply(self)
-
-    def relu(self):
-        return Relu.apply(self)
-
-    def sin(self):
-        return Sin.apply(self)
-
-    def cos(self):
-        return Cos.apply(self)
-
     # --- the backward pass -------------------------------------------------------------------
 
     def backward(self):
@@ -174,6 +120,7 @@ class Value:
         """
         order = topological_order(self)
         earlier = list(map(_grad_of, order))    # what earlier calls accumulated
+        again = any(earlier)
         try:
             # This pass starts from zero and adds the earlier gradients back last, so a node
             # reached again is not counted twice.
@@ -181,21 +128,27 @@ class Value:
                 node.grad = 0.0
             self.grad = 1.0
             for node in reversed(order):        # every node after all of its consumers
-                g = node.grad                   # ∂self/∂node, complete: all consumers are done
-                if g - g:                       # inf or nan: find why, put every .grad back
-                    g = _not_finite(order, node, g)
-                locals_ = node._local           # ∂node/∂parent, one per parent
+                locals_ = node._local           # ∂node/∂parent, one per parent; () for a leaf
                 if type(locals_) is tuple:
+                    g = node.grad               # ∂self/∂node, complete: all consumers are done
                     for parent, local in zip(node._prev, locals_):
                         parent.grad += local * g    # the chain rule; += sums the paths
                 elif locals_ is None:
                     raise TypeError(_no_derivatives(node))
-                else:
-                    locals_()                   # the learner's own _backward, micrograd-style
-            for done, grad in zip(order, earlier):
-                done.grad += grad
-            if any(done.grad - done.grad for done in order):
-                raise _sum_overflow(order, earlier)
+                else:                           # the learner's own _backward, micrograd-style
+                    if node.grad - node.grad:
+                        _first_not_finite(order)
+                    locals_()
+            # inf or nan flows on to every parent, so it shows in the total: only then look for
+            # the node it started at (checking every node on the way would cost more than the rule)
+            total = sum(map(_grad_of, order))
+            if total - total:
+                _first_not_finite(order)
+            if again:                           # (a first pass has nothing to add back)
+                for done, grad in zip(order, earlier):
+                    done.grad += grad
+                if any(done.grad - done.grad for done in order):
+                    raise _sum_overflow(order, earlier)
         except BaseException as e:              # even Ctrl-C: leave no half-done pass behind
             for done, grad in zip(order, earlier):
                 done.grad = grad
@@ -205,35 +158,33 @@ class Value:
 def topological_order(root):
     """Every node reachable from `root`, each after all of its parents; the same order every run.
 
-    Depth-first without recursion (a chain 1,000,000 deep works): a stack of nodes and, beside it,
-    how many of each one's parents have been looked at.
+    Depth-first without recursion (a chain 1,000,000 deep works), in the order a recursive walk
+    (visit each parent in turn, then emit the node) gives.  The stack holds nodes to visit and,
+    under a node's parents, the node itself after _EMIT: no tuple or iterator per node, so a big
+    walk leaves the cyclic GC nothing to scan again and again.
     """
     if not isinstance(root, Value):
         raise TypeError(f"expected a Value (the root of a graph), not {type(root).__name__} "
                         f"({root!r:.40})")
-    order, seen = [], {root}
-    emit, mark = order.append, seen.add
-    nodes, looked = [root], [0]                 # plain ints: the walk makes no garbage to collect
-    while nodes:
-        node = nodes[-1]
-        parents = node._prev
-        i, n = looked[-1], len(parents)
-        while i < n:
-            parent = parents[i]
-            i += 1
-            if parent not in seen:
-                mark(parent)
-                if parent._prev:                # visit its parents first
-                    looked[-1] = i
-                    nodes.append(parent)
-                    looked.append(0)
-                    break
-                emit(parent)                    # a leaf: nothing to wait for
-        else:                                   # all parents emitted: now this node
-            nodes.pop()
-            looked.pop()
-            emit(node)
+    order, seen, stack = [], set(), [root]
+    emit, mark, pop, push, extend = order.append, seen.add, stack.pop, stack.append, stack.extend
+    while stack:
+        node = pop()
+        if node is _EMIT:                       # all of its parents are emitted: now the node
+            emit(pop())
+        elif node not in seen:
+            mark(node)
+            parents = node._prev
+            if parents:
+                push(node)
+                push(_EMIT)
+                extend(parents[::-1])           # the first parent on top: visited first
+            else:
+                emit(node)                      # a leaf: nothing to wait for
     return order
+
+
+_EMIT = object()
 
 
 # --- primitives ------------------------------------------------------------------------------
@@ -285,16 +236,8 @@ class Op:
             raise _op_error(cls, parents, const, e, "its local derivative") from None
         # A local derivative may be infinite (√x at 0, 1/b for a tiny b) though the result is
         # finite: backward reports it, naming the edge, only if a gradient has to flow through it.
-        node = _new(Value)
-        node._data = out
-        node.grad = 0.0
-        node._prev = parents
-        node._op = cls.name(**const) if const else cls.symbol
-        node._label = ''
-        node._local = local
-        node._fn = cls
-        node._const = const or _NO_CONST
-        return node
+        return _node(out, parents, cls.name(**const) if const else cls.symbol, local, cls,
+                     const or _NO_CONST)
 
     @classmethod
     def name(cls, **const):
@@ -517,6 +460,75 @@ def leaf(x, label):
 PRIMITIVES = (Add, Sub, Neg, Mul, Div, Pow, PowValue, Exp, Log, Tanh, Sigmoid, Relu, Sin, Cos, WeightedSum)
 
 
+# --- the operators: a dedicated path per primitive ----------------------------------------------
+
+def _binary(op, reflected=False, swap=False):
+    """The operator `a op b` for Values and numbers: the node op.apply(a, b) makes, built with the
+    op's own forward and local_grads, minus apply's generic work (packing, arity and type checks:
+    two finite floats in, a float out).  Anything unusual (an error, an overflow) goes to apply,
+    which says what went wrong.  `reflected`: the number was on the left, and `swap` keeps it
+    there (2 − x is Sub(2, x); 2 · x is Mul(x, 2), as micrograd's __rmul__)."""
+    forward, local_grads, symbol = op.forward, op.local_grads, op.symbol
+
+    def operator(self, other):
+        original = other
+        if type(other) is not Value:
+            if type(other) is float and not other - other:
+                other = _constant(other)
+            else:
+                other = _operand(other)
+                if other is None and reflected:     # say which op, with both types
+                    raise TypeError(f"unsupported operand type(s) for {symbol}: "
+                                    f"'{type(original).__name__}' and 'Value'")
+                if other is None:
+                    return NotImplemented
+        a, b = (other, self) if swap else (self, other)
+        x, y = a._data, b._data
+        try:
+            out = forward(x, y)
+            local = local_grads(x, y, out)
+        except (ArithmeticError, ValueError):
+            return op.apply(a, b)
+        if out - out:                           # inf or nan
+            return op.apply(a, b)
+        return _node(out, (a, b), symbol, local, op, _NO_CONST)
+    operator.__name__ = operator.__qualname__ = f"{op.__name__} ({symbol})"
+    operator.__doc__ = f"{op.__doc__.split(';')[0].strip()}: one {op.__name__} node"
+    return operator
+
+
+def _unary(op):
+    """v.op() as op.apply(v) makes it, with the op's own forward and local_grads (see _binary)."""
+    forward, local_grads, symbol = op.forward, op.local_grads, op.symbol
+
+    def method(self):
+        x = self._data
+        try:
+            out = forward(x)
+            local = local_grads(x, out)
+        except (ArithmeticError, ValueError):
+            return op.apply(self)
+        if out - out:
+            return op.apply(self)
+        return _node(out, (self,), symbol, local, op, _NO_CONST)
+    method.__name__ = method.__qualname__ = op.__name__.lower()
+    method.__doc__ = f"{op.__doc__.split(';')[0].strip()}: one {op.__name__} node"
+    return method
+
+
+Value.__add__, Value.__radd__ = _binary(Add), _binary(Add, reflected=True)    # 2 + x: Add(x, 2)
+Value.__mul__, Value.__rmul__ = _binary(Mul), _binary(Mul, reflected=True)    # 2 · x: Mul(x, 2)
+Value.__sub__, Value.__rsub__ = _binary(Sub), _binary(Sub, reflected=True, swap=True)
+Value.__truediv__, Value.__rtruediv__ = _binary(Div), _binary(Div, reflected=True, swap=True)
+Value.__neg__ = _unary(Neg)
+for _op in (Exp, Log, Tanh, Sigmoid, Relu, Sin, Cos):
+    setattr(Value, _op.__name__.lower(), _unary(_op))   # x.exp(), x.log(), …, x.relu()
+del _op
+FAST = {'__add__': Add, '__radd__': Add, '__mul__': Mul, '__rmul__': Mul, '__sub__': Sub,
+        '__rsub__': Sub, '__truediv__': Div, '__rtruediv__': Div, '__neg__': Neg, 'exp': Exp,
+        'log': Log, 'tanh': Tanh, 'sigmoid': Sigmoid, 'relu': Relu, 'sin': Sin, 'cos': Cos}
+
+
 # --- helpers ---------------------------------------------------------------------------------
 
 _new = object.__new__
@@ -546,6 +558,25 @@ def _real(x, label='', what='Value data'):
         what_it_is = "NaN (not a number)" if x != x else x
         raise ValueError(f"{what} must be a finite number, not {what_it_is}{_node_name(label)}")
     return x
+
+
+def _node(data, parents, op, local, fn, const):
+    """A Value whose every slot is given, without Value.__init__'s checks: the ops have checked."""
+    node = _new(Value)
+    node._data = data
+    node.grad = 0.0
+    node._prev = parents
+    node._op = op
+    node._label = ''
+    node._local = local
+    node._fn = fn
+    node._const = const
+    return node
+
+
+def _constant(x):
+    """A finite float as a constant leaf, as _operand makes it (without Value.__init__'s checks)."""
+    return _node(x, (), '', (), Constant, _NO_CONST)
 
 
 def _operand(x, op=None):
@@ -626,6 +657,14 @@ def _no_derivatives(node):
 
 def _where(node):
     return f"the {node._op or 'leaf'} node{_node_name(node._label)} with data {node._data!r}"
+
+
+def _first_not_finite(order):
+    """Raise for the first node, last first, whose gradient is inf or nan (zeroing constants'):
+    the node where backward() would have stopped, had it checked every node on its way."""
+    for node in reversed(order):
+        if node.grad - node.grad:
+            _not_finite(order, node, node.grad)
 
 
 def _not_finite(order, node, g):

@@ -23,7 +23,7 @@ import math
 import re
 
 from .engine import (Value, Add, Sub, Neg, Mul, Div, Pow, PowValue, Exp, Log, Tanh, Sigmoid,
-                     Relu, Sin, Cos, WeightedSum, topological_order, _real)
+                     Relu, Sin, Cos, WeightedSum, learner_backward, topological_order, _real)
 
 __all__ = ['compile', 'Compiled', 'Result']
 
@@ -51,17 +51,19 @@ class Compiled:
             raise TypeError(f"compile: the root must be a Value, not {type(root).__name__}")
         self.root = root
         self.order = topological_order(root)
-        in_graph = set(self.order)
+        for v in self.order:                    # refuse before any work, naming the node
+            if v._prev:
+                _op_of(v)
         self.inputs = _leaves(inputs, 'inputs', ())
         if params is None:
             taken = set(self.inputs)
             params = [v for v in self.order if not v._prev and v not in taken]
         self.params = _leaves(params, 'params', self.inputs)
-        self.ops = {v: _op_of(v) for v in self.order if v._prev}
         fed = set(self.inputs + self.params)
         self.constants = {v: v.data for v in self.order if not v._prev and v not in fed}
+        in_graph = fed.intersection(self.order)
         self.unused = [v for v in self.inputs + self.params if v not in in_graph]
-        self._replay = _define(*_write(self, readable=False), root)
+        self._replay = _replay(self)
 
     def __call__(self, *values):
         """Result(value, grads, param_grads) for these input numbers, exactly as backward() gives."""
@@ -93,7 +95,7 @@ class Compiled:
                 if not node._prev:              # a constant, as recorded
                     new[node] = Value(self.constants[node], label=node.label)
                     continue
-                cls, const = self.ops[node]
+                cls, const = _op_of(node)
                 new[node] = cls.apply(*[new[p] for p in node._prev], **const)
                 new[node].label = node.label
             root = new[self.root]
@@ -161,24 +163,26 @@ def _write(c, readable):
     arg = lambda v: literal.get(v) or names[v]
     grad = lambda v: 'dL_d' + names[v]
     root, helpers = arg(c.root), {}
-    rules = {v: _rule(*c.ops[v], [arg(p) for p in v._prev], names[v], readable, helpers)
-             for v in c.order if v._prev}
+    rule_of = lambda v: _rule(*_op_of(v), [arg(p) for p in v._prev], names[v], f"_d_{names[v]}",
+                              readable, helpers)
 
     lines = ['    # forward pass: every node from its parents, in topological order']
     check = [root]                              # the values that might have overflowed
-    for node, rule in rules.items():
-        lines += _assign(names[node], rule.terms)
-        if rule.setup:
-            lines.append(f"    {rule.setup}")
-        if c.ops[node][0] not in _CANNOT_OVERFLOW:
-            check.append(names[node])
+    for node in c.order:
+        if node._prev:
+            rule = rule_of(node)
+            lines += _assign(names[node], rule.terms)
+            if rule.setup:
+                lines.append(f"    {rule.setup}")
+            if node._fn not in _CANNOT_OVERFLOW:
+                check.append(names[node])
     lines.append(f"    # backward pass, last node first: dL_dv = ∂{root}/∂v = Σ over the nodes u that "
                  f"use v of ∂u/∂v · dL_du")
     paths = {c.root: ['1.0']}                   # per node, its terms local · dL_du so far
     for node in reversed(c.order):
         if not (readable and node in literal):  # ∂L/∂(a constant): nobody asks
             lines += _assign(grad(node), paths.pop(node))
-        for parent, local in zip(node._prev, rules[node].locals if node._prev else ()):
+        for parent, local in zip(node._prev, rule_of(node).locals if node._prev else ()):
             paths.setdefault(parent, []).append(grad(node) if local == '1' else
                                                 f"{local} * {grad(node)}")
     for v in c.unused:
@@ -186,12 +190,13 @@ def _write(c, readable):
     wanted = c.inputs + c.params
     if readable:
         lines.append(f"    return {root}, {_tuple(grad(v) for v in wanted)}")
-        signature = ', '.join(f"{names[v]}={float(v.data)!r}" if v in c.params else names[v]
+        params = set(c.params)
+        signature = ', '.join(f"{names[v]}={float(v.data)!r}" if v in params else names[v]
                               for v in wanted)
         doc = f'    """{root} and (∂{root}/∂v for each argument v, in order)."""'
         top = [f"# Written by micrograd.compile: the forward and backward pass of {root}, in "
                f"plain Python.", "import math"]
-        top += [f"from {cls.__module__} import {name}" for cls, name in helpers.items()]
+        top += [_import(cls, name) for cls, name in helpers.items()]
         text = top + ['', '', f"def forward_backward({signature}):", doc] + lines
     else:
         # -0.0 + 0.0 is 0.0: a gradient the engine collects from 0.0 is never -0.0
@@ -199,6 +204,57 @@ def _write(c, readable):
         lines.append(f"    return {root}, {_tuple(grad(v) + ' + 0.0' for v in wanted)}, _check")
         text = [f"def forward_backward({', '.join(names[v] for v in wanted)}):"] + lines
     return '\n'.join(text) + '\n', helpers
+
+
+def _replay(c):
+    """The replay function of `c`: f(*inputs, *params) → (value, grads, check).
+
+    A graph of up to _ONE_FUNCTION nodes becomes one function with a local variable per node (the
+    fastest Python there is).  Python's own compiler takes ~10 µs a line, a minute for a 1e6-deep
+    chain, so a bigger graph becomes a tape instead: time and memory in proportion to its size.
+    """
+    if len(c.order) <= _ONE_FUNCTION:
+        return _define(*_write(c, readable=False), c.root)
+    return _Tape(c)
+
+
+class _Tape:
+    """A big graph's replay: each node's own op (its forward and local_grads, the engine's very
+    branches) on plain floats, then the chain rule exactly as backward() adds it."""
+
+    def __init__(self, c):
+        index = {v: i for i, v in enumerate(c.order)}
+        self.size, self.root = len(c.order), index[c.root]
+        self.template = [0.0] * len(c.order)    # the constants' numbers, in their places
+        for v, x in c.constants.items():
+            self.template[index[v]] = x
+        self.feed = [(index[v], k) for k, v in enumerate(c.inputs + c.params) if v in index]
+        self.wanted = [index.get(v) for v in c.inputs + c.params]
+        self.leaves = [i for i, v in enumerate(c.order) if not v._prev]
+        self.tape = [(index[v], v._fn, tuple(index[p] for p in v._prev), v._const)
+                     for v in c.order if v._prev]
+
+    def __call__(self, *args):
+        v, local = self.template.copy(), [()] * self.size
+        for i, k in self.feed:
+            v[i] = args[k]
+        check = 0.0
+        for i, op, parents, const in self.tape:
+            xs = [v[j] for j in parents]
+            v[i] = out = op.forward(*xs, **const)
+            local[i] = d = op.local_grads(*xs, out, **const)
+            if type(d) is not tuple or len(d) != len(parents):
+                raise TypeError("local_grads gave the wrong number of derivatives")
+            check += out
+        g = [0.0] * self.size
+        g[self.root] = 1.0
+        for i, _, parents, _ in reversed(self.tape):
+            gi = g[i]
+            for j, d in zip(parents, local[i]):
+                g[j] += d * gi
+        for i in self.leaves:
+            check += g[i]
+        return v[self.root], [0.0 if i is None else g[i] for i in self.wanted], check
 
 
 class _Rule:
@@ -210,10 +266,12 @@ class _Rule:
         self.locals, self.setup = locals, setup
 
 
-def _rule(cls, const, p, o, readable, helpers):
-    """The engine's arithmetic for op `cls` with parents p and output o, as Python text.
+def _rule(cls, const, p, o, d, readable, helpers):
+    """The engine's arithmetic for op `cls` with parents p and output o, as Python text; the
+    same branches as the op's own forward and local_grads, whether readable or not.
 
     A local of '1' means the gradient passes through unchanged (1.0 · g is g, bit for bit).
+    `d` names the tuple of local derivatives of an op run through its own class.
     """
     if cls is Add:
         return _Rule([p[0], p[1]], ['1', '1'])
@@ -244,23 +302,52 @@ def _rule(cls, const, p, o, readable, helpers):
         return _Rule(f"math.sin({p[0]})", [f"math.cos({p[0]})"])
     if cls is Cos:
         return _Rule(f"math.cos({p[0]})", [f"(-math.sin({p[0]}))"])
-    k = const.get('k')
-    if cls is Pow and (readable or k == int(k)):    # integer k: never complex; errors raise
+    if cls is Pow:                              # Pow.forward / Pow.local_grads, branch for branch
+        k = const['k']
         if k == 0:
             return _Rule(f"{p[0]} ** 0.0", ['0.0'])
-        return _Rule(f"{p[0]} ** {_literal(k)}", [f"{_literal(k)} * {p[0]} ** {_literal(k - 1)}"])
-    if cls is PowValue and readable:
-        return _Rule(f"{p[0]} ** {p[1]}", [f"{p[1]} * {p[0]} ** ({p[1]} - 1.0)",
-                                           f"({o} * math.log({p[0]}) if {p[0]} > 0 else 0.0)"])
+        if k == int(k):                         # an integer power: never complex; errors raise
+            return _Rule(f"{p[0]} ** {_literal(k)}",
+                         [f"{_literal(k)} * {p[0]} ** {_literal(k - 1)}"])
+        # math.pow raises where the engine raises (a < 0; a = 0 with k < 0, or k < 1 for ∂)
+        return _Rule(f"math.pow({p[0]}, {_literal(k)})",
+                     [f"{_literal(k)} * math.pow({p[0]}, {_literal(k - 1)})"])
+    if cls is PowValue:                         # a ** b, ∂a: b·aᵇ⁻¹ (0 if b = 0), ∂b: aᵇ·ln a
+        a, b = p
+        return _Rule(f"math.pow({a}, {b})",
+                     [f"(0.0 if {b} == 0 else {b} * math.pow({a}, {b} - 1.0))",
+                      f"({o} * math.log({a}) if {a} != 0 or {b} <= 0 else 0.0)"])
     # Any other op runs through its own forward and local_grads, with the engine's checks.
-    name = helpers.setdefault(cls, cls.__name__ if readable else f"_op{len(helpers)}")
+    name = helpers.setdefault(cls, _helper_name(cls, helpers, readable))
     consts = [f"{key}={_literal(x)}" for key, x in const.items()]
     return _Rule(f"{name}.forward({', '.join(p + consts)})",
-                 [f"_d_{o}[{i}]" for i in range(len(p))],
-                 setup=f"_d_{o} = {name}.local_grads({', '.join(p + [o] + consts)})")
+                 [f"{d}[{i}]" for i in range(len(p))],
+                 setup=f"{d} = {name}.local_grads({', '.join(p + [o] + consts)})")
 
 
 _CANNOT_OVERFLOW = {Neg, Relu, Tanh, Sigmoid, Exp, Log, Sin, Cos}    # finite in: finite out, or raise
+_ONE_FUNCTION = 20_000      # nodes: a bigger graph's replay is a tape (see _replay)
+
+
+def _helper_name(cls, helpers, readable):
+    """A generated name for an op class: `_op1`, or `_op1_Softplus` in readable source (its
+    __name__ made an identifier; the leading _ keeps it apart from every label's name)."""
+    base = f"_op{len(helpers) + 1}"
+    tail = _identifier(cls.__name__) if readable else ''
+    return f"{base}_{tail}" if tail else base
+
+
+def _import(cls, name):
+    """The readable source's line that brings in an op class, or a comment when its module or
+    name is not a plain dotted identifier (then the class has to be passed in by hand)."""
+    module, qualname = getattr(cls, '__module__', ''), getattr(cls, '__qualname__', '')
+    if _DOTTED.fullmatch(str(module)) and _DOTTED.fullmatch(str(qualname)) and '.' not in qualname \
+            and not any(keyword.iskeyword(part) for part in f"{module}.{qualname}".split('.')):
+        return f"from {module} import {qualname} as {name}"
+    return f"{name} = None  # set this to the Op class of the {name} nodes: it has no importable name"
+
+
+_DOTTED = re.compile(r'[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*', flags=re.ASCII)
 
 
 def _assign(name, terms):
@@ -272,12 +359,16 @@ def _assign(name, terms):
     return lines
 
 
-def _define(text, helpers, root):
-    """The function our generated `text` defines (never user text: every name is sanitised)."""
+def _define(text, helpers, root, title=None):
+    """The function our generated `text` defines (never user text: every name is generated).
+
+    The function is taken out of its namespace, so function and globals make no reference cycle.
+    """
     namespace = {'__builtins__': {}, 'math': math}
     namespace.update({name: cls for cls, name in helpers.items()})
-    exec(builtins.compile(text, f"<compiled graph of {_names([root])}>", 'exec'), namespace)
-    return namespace['forward_backward']
+    where = f"<compiled graph of {title or _names([root])}>"
+    exec(builtins.compile(text, where, 'exec'), namespace)
+    return namespace.pop('forward_backward')
 
 
 def _literal(x):
@@ -344,6 +435,10 @@ def _leaves(values, what, taken):
 
 def _op_of(node):
     """(Op class, constants) of an interior node, as Op.apply recorded them."""
+    if learner_backward(node) is not None:
+        raise TypeError(f"compile: the {node._op or '?'} node {_names([node])} runs the learner's "
+                        f"own _backward closure, and compile cannot see inside a closure; define "
+                        f"an Op subclass (forward and local_grads) for it, or call backward()")
     if node._fn is None:
         raise TypeError(f"compile: the {node._op or '?'} node {_names([node])} was built by hand "
                         f"with children but has no local derivatives; define an Op subclass")

@@ -7,9 +7,10 @@ import math
 import numbers
 import operator
 
-from micrograd.engine import Value
+from micrograd.engine import Op, Value, weighted_sum
 
-__all__ = ['quadratic_cost', 'squared_error', 'hinge_loss', 'cross_entropy', 'mean']
+__all__ = ['quadratic_cost', 'squared_error', 'hinge_loss', 'cross_entropy', 'mean',
+           'softmax_cross_entropy', 'LogSumExp']
 
 
 def quadratic_cost(a, y):
@@ -65,6 +66,29 @@ def mean(values):
     if not values:
         raise ValueError("mean: no values to average")
     return _total(values) * (1.0 / len(values))
+
+
+class LogSumExp(Op):
+    """out = ln Σᵢ e^(sᵢ), computed as m + ln Σᵢ e^(sᵢ − m) with m = max s (nothing overflows);
+    ∂out/∂sᵢ = e^(sᵢ − out) = softmax(s)ᵢ"""
+    symbol = 'ln Σ exp'
+
+    def forward(*s):
+        m = max(s)
+        return m + math.log(sum([math.exp(si - m) for si in s]))
+
+    def local_grads(*s):
+        out = s[-1]
+        return tuple([math.exp(si - out) for si in s[:-1]])
+
+
+def softmax_cross_entropy(logits, y):
+    """L = ln Σᵢ e^(sᵢ) − Σᵢ yᵢ·sᵢ  = −ln softmax(s)_t  for a one-hot target y (1 at t);
+    ∂L/∂sᵢ = softmax(s)ᵢ − yᵢ.  The label enters as numbers, so the graph is the same for every
+    label (one ln Σ exp node, one Σ node): a compiled replay can be fed any target."""
+    s, y = _pair(logits, y, 'softmax_cross_entropy', 'logits', 'target numbers')
+    s = [si if isinstance(si, Value) else Value(si) for si in s]
+    return LogSumExp.apply(*s) - weighted_sum(y, s, 0.0)
 
 
 # --- helpers ---------------------------------------------------------------------------------

@@ -35,7 +35,11 @@ def expected_figures(config):
         if d <= config['raise_limit_up_to']:
             ids.append(f'chain_{d}_backward_raised_limit')
     ids += [f"chain_{config['depths'][-1]}_works", 'sum_products_gc_on', 'sum_products_gc_off',
-            'sum_products_backward_ns_per_node', 'bytes_per_node']
+            'sum_products_forward_gc_off', 'sum_products_backward_gc_off',
+            'sum_products_backward_ns_per_node', 'bytes_per_node', 'demo_step_gc_off_vs_hand',
+            'compiled_vs_hand', 'digits', 'player', 'growth_table']
+    ids += [f'growth_{name}' for name in ('topological order', 'backward', 'backward steps',
+                                          'compile', 'draw_dot', 'player page')]
     return ids
 
 
@@ -44,6 +48,13 @@ def test_every_figure_is_reported(results):
     missing = [f for f in expected_figures(results['config']) if f not in figures]
     assert not missing, f"figures missing from the JSON: {missing}"
     for name, f in figures.items():
+        if name == 'growth_table':
+            assert 'topological order' in f['table'] and 'compile' in f['table'], f['table']
+            continue
+        if name in ('player', 'digits', 'compiled_vs_hand', 'demo_step_gc_off_vs_hand') or \
+                name.startswith('growth_'):
+            assert f['target'] and f['ours'], f"{name}: {f}"       # measured, or says why not
+            continue
         if name.endswith('_works'):
             assert f['ours'] == 'works', f"{name}: ours = {f['ours']!r}, want 'works'"
             continue

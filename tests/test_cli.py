@@ -155,15 +155,20 @@ def test_train_moons_prints_accuracy_and_plots(tmp_path):
     assert (tmp_path / 'moons.png').read_bytes()[:8] == PNG
 
 
-def test_train_compiled_reports_the_same_final_loss(tmp_path):
-    args = ['train', 'moons', '--epochs', '4', '--n', '20', '--hidden', '4', '--seed', '2',
-            '--batch-size', '8']
-    eager, compiled = run(*args, cwd=tmp_path), run(*args, '--compiled', cwd=tmp_path)
-    assert eager.returncode == compiled.returncode == 0, eager.stderr + compiled.stderr
-    final = [re.search(r'final loss (\S+); 12 steps', p.stdout) for p in (eager, compiled)]
-    assert all(final), f"eager: {eager.stdout}\ncompiled: {compiled.stdout}"
-    assert final[0][1] == final[1][1], f"final loss eager {final[0][1]}, compiled {final[1][1]}"
-    assert '(compiled)' in compiled.stdout and '(compiled)' not in eager.stdout
+@pytest.mark.parametrize('dataset, options', [
+    ('moons', ['--n', '20', '--hidden', '4', '--seed', '2', '--batch-size', '8']),
+    ('digits', ['--train-size', '24', '--hidden', '3', '--batch-size', '8'])])   # cross-entropy
+def test_train_replays_by_default_and_eager_reports_the_same_final_loss(dataset, options, tmp_path):
+    if dataset == 'digits':
+        pytest.importorskip('sklearn')
+    args = ['train', dataset, '--epochs', '4', *options]
+    default, eager = run(*args, cwd=tmp_path), run(*args, '--eager', cwd=tmp_path)
+    assert default.returncode == eager.returncode == 0, default.stderr + eager.stderr
+    final = [re.search(r'final loss (\S+); 12 steps', p.stdout) for p in (default, eager)]
+    assert all(final), f"default: {default.stdout}\neager: {eager.stdout}"
+    assert final[0][1] == final[1][1], f"final loss compiled {final[0][1]}, eager {final[1][1]}"
+    assert '(compiled replay)' in default.stdout and '(compiled replay)' not in eager.stdout
+    assert '(eager: a graph built every step)' in eager.stdout
 
 
 def test_train_digits_prints_accuracy_and_plots(tmp_path):
@@ -193,9 +198,7 @@ def test_train_digits_prints_accuracy_and_plots(tmp_path):
     (['digits', '--n', '50'], ['--n is for moons only']),
     (['moons', '--train-size', '50'], ['--train-size is for digits only']),
     (['moons', '--plot', 'loss.txt'], ['.png, .svg or .pdf']),
-    (['digits', '--compiled'], ['--compiled cannot replay the cross-entropy loss',
-                                '--loss quadratic', 'drop --compiled']),
-    (['digits', '--loss', 'cross-entropy', '--compiled'], ['add --loss quadratic']),
+    (['digits', '--compiled', '--eager'], ['not allowed with argument']),
 ])
 def test_train_refuses_bad_arguments_with_one_clear_message(args, says, capsys):
     code, out, err = in_process('train', *args, capsys=capsys)

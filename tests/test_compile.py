@@ -303,9 +303,13 @@ def build_program(steps):
 numbers = st.floats(-3, 3, allow_nan=False).filter(lambda x: x == 0 or abs(x) > 1e-3)
 
 
-@settings(max_examples=60, deadline=None)
+@pytest.mark.parametrize('one_function', [True, False], ids=['one function', 'tape'])
+@settings(max_examples=50, deadline=None)
 @given(programs(), st.lists(st.lists(numbers, min_size=4, max_size=4), min_size=2, max_size=4))
-def test_random_graphs_replay_bit_for_bit_or_fail_like_the_engine(program, points):
+def test_random_graphs_replay_bit_for_bit_or_fail_like_the_engine(one_function, program, points):
+    """Both replays: one function (up to _ONE_FUNCTION nodes), and the tape of a bigger graph (made
+    to happen here on small graphs)."""
+    import micrograd.replay
     n, steps = program
     build = build_program(steps)
     points = [p[:n] for p in points]
@@ -313,7 +317,13 @@ def test_random_graphs_replay_bit_for_bit_or_fail_like_the_engine(program, point
         engine(build, points[0])
     except (ArithmeticError, ValueError):
         assume(False)                           # the engine cannot build it where it's compiled
-    check_replays(f"graph {steps}", build, points[0], points[1:])
+    limit = micrograd.replay._ONE_FUNCTION
+    micrograd.replay._ONE_FUNCTION = limit if one_function else 0
+    try:
+        assert isinstance(compiled(build, points[0])._replay, micrograd.replay._Tape) != one_function
+        check_replays(f"graph {steps}", build, points[0], points[1:])
+    finally:
+        micrograd.replay._ONE_FUNCTION = limit
 
 
 # --- errors ------------------------------------------------------------------------------------
@@ -427,3 +437,112 @@ def test_long_sums_and_long_chains_compile():
     total.backward()
     r = f(0.5)
     assert bits(r.value) == bits(total.data) and bits(r.grads[0]) == bits(chain.grad)
+
+
+# --- big graphs: a tape; no cycles; generated names only; the engine's branches ---------------
+
+def test_compile_and_its_replay_leave_no_reference_cycles():
+    import gc
+    for size in (3, 6000):                      # one function, and a tape
+        x = Value(0.5, label='x')
+        y = x
+        for _ in range(size):
+            y = (y * 1.0001).tanh() + x
+        gc.collect()
+        gc.disable()
+        try:
+            f = micrograd.compile(y, [x])
+            r = f(0.25)
+            source = f.source
+            del f, r, source
+            assert gc.collect() == 0, f"compile of a {size}-step graph left cyclic garbage"
+        finally:
+            gc.enable()
+
+
+class Counted(Value):
+    """A leaf that counts the == comparisons made with it (`v in a_tuple` makes one per item)."""
+    __slots__ = ()
+    compared = 0
+
+    def __eq__(self, other):
+        Counted.compared += 1
+        return self is other
+
+    __hash__ = Value.__hash__
+
+
+def test_source_is_linear_in_the_number_of_leaves():
+    """`v in params` on a tuple made .source quadratic (100k leaves: 57 s).  Counted, not timed."""
+    counts = []
+    for n in (1000, 4000):
+        w = [Counted(0.5, label=f"w{i}") for i in range(n)]
+        x = [Counted(1.5) for _ in range(n)]
+        f = micrograd.compile(weighted_sum(w, x, 0.0), [], params=w + x)
+        Counted.compared = 0
+        text = f.source
+        assert text.count('=0.5') == n and text.count('=1.5') == n
+        counts.append(Counted.compared)
+    assert counts[1] <= 4.5 * max(counts[0], 1), f"== per .source: {counts} for 1000, 4000 leaves"
+
+
+def test_names_in_the_code_are_generated_never_taken_from_a_class_or_a_label():
+    class Evil(Op):
+        """y = 2x;  ∂y/∂x = 2"""
+        symbol = 'evil'
+
+        def forward(x):
+            return 2 * x
+
+        def local_grads(x, y):
+            return (2.0,)
+    Evil.__name__ = "x = 1; import os; os.system('echo pwned'); Evil"
+    Evil.__qualname__ = Evil.__name__
+    a = Value(1.5, label='_op1')            # labelled like the generated name of the op
+    b = Value(2.0, label='Evil')
+    f = micrograd.compile(Evil.apply(a) * b + a, [a, b])
+    assert 'import os' not in f.source and 'os.system' not in f.source, f.source
+    namespace = {'_op1_x_1_import_os_os_system_echo_pwned_Evil': Evil}   # its generated name
+    assert "_op1_x_1_import_os_os_system_echo_pwned_Evil = None" in f.source, f.source
+    source = f.source.replace("_op1_x_1_import_os_os_system_echo_pwned_Evil = None", '')
+    exec(source, namespace)
+    a.grad = b.grad = 0.0
+    root = Evil.apply(a) * b + a
+    root.backward()
+    value, grads = namespace['forward_backward'](1.5, 2.0)
+    assert (value, list(grads)) == (root.data, [a.grad, b.grad])
+    assert f(1.5, 2.0).value == root.data
+
+
+def test_source_and_replay_take_the_engines_branches_at_a_zero_exponent():
+    """c**x at c = 1e-320, x = −0.0: the engine's ∂/∂c is 0 (k = 0), not −0.0 · c⁻¹ (overflow)."""
+    for c, x0 in [(1e-320, -0.0), (1e-320, 0.0), (5e-324, -0.0), (0.0, 2.0), (2.0, 3.0)]:
+        base, x = Value(c, label='c'), Value(x0, label='x')
+        root = base ** x
+        root.backward()
+        f = micrograd.compile(root, [base, x])
+        r = f(c, x0)
+        assert_same(f"c**x at {c, x0}", (c, x0), (root.data, [base.grad, x.grad]), (r.value, r.grads))
+        value, grads = run_source(f, (c, x0))
+        assert_same(f".source of c**x at {c, x0}", (c, x0), (root.data, [base.grad, x.grad]),
+                    (value, grads))
+    x = Value(-0.0, label='x')
+    root = 1e-320 ** x
+    root.backward()
+    assert math_isfinite(root.data) and bits(x.grad) == bits(run_source(micrograd.compile(root, [x]), (-0.0,))[1][0])
+
+
+def math_isfinite(x):
+    return x - x == 0
+
+
+def test_compile_refuses_a_learners_closure_naming_the_node():
+    x = Value(0.5, label='x')
+    t = Value(0.25, (x,), 'mytanh', label='h')
+
+    def _backward():
+        x.grad += (1 - t.data ** 2) * t.grad
+    t._backward = _backward
+    with pytest.raises(TypeError, match=r"the mytanh node 'h' runs the learner's own _backward "
+                                        r"closure.*cannot see inside a closure"):
+        micrograd.compile(t * 2 + x, [x])
