@@ -393,16 +393,12 @@ def _run_limited(*args, cwd, limit=1000):
 
 
 TRAIN = ['train', 'moons', '--epochs', '2', '--n', '10', '--hidden', '2', '--seed', '1']
-SAVE_HTML_IS_I11P = pytest.mark.xfail(
-    strict=True, reason="player.save_html opens the file in place; the CLI goes through it, so "
-    "this passes once save_html writes with write_atomic (issue 12 finding 1, helper i11p): then "
-    "remove this marker")
 
 
 @pytest.mark.parametrize('args, name, option', [
     (['graph', 'tanh(w*x + b)', 'x=2', 'w=-3', 'b=6.88', '-o', 'f.svg'], 'f.svg', '-o'),
     pytest.param(['graph', 'tanh(w*x + b)', 'x=2', 'w=-3', 'b=6.88', '--html', 'f.html'],
-                 'f.html', '--html', marks=SAVE_HTML_IS_I11P),
+                 'f.html', '--html'),
     (['demo', '-o', 'out'], 'out/01-chain-rule.svg', '-o/--out'),
     ([*TRAIN, '--plot', 'loss.png'], 'loss.png', '--plot'),
     ([*TRAIN, '--plot', 'loss.svg'], 'loss.svg', '--plot'),

@@ -1,7 +1,8 @@
 /* micrograd's step-through player (micrograd/player.py inlines this file into every player).
    It defines one global, microgradPlayer(id), only once; calling it twice on a player is harmless.
    Everything it touches lives inside the player's element: several players on a page are
-   independent.  Texts are set with textContent only, never as markup. */
+   independent.  Texts are set with textContent only, never as markup (formulas are built element
+   by element from the token lists of micrograd/player_math.py). */
 window.microgradPlayer = window.microgradPlayer || function (id, tries) {
   'use strict';
   var root = document.getElementById(id);
@@ -12,111 +13,410 @@ window.microgradPlayer = window.microgradPlayer || function (id, tries) {
   if (root.getAttribute('data-mg-ready')) return;
   root.setAttribute('data-mg-ready', '1');
 
+  var MATHML = 'http://www.w3.org/1998/Math/MathML', BREAK = {'o=': 1, 'o+=': 1, 'o+': 1, 'o−': 1};
   var data = JSON.parse(root.querySelector('script.mg-data').textContent);
   var n = data.parents.length;
   function $(sel) { return root.querySelector(sel); }
   function svgEl(name) { return document.getElementById(id + '-' + name); }
+  $('.mg-static').hidden = true;     // the text for where scripts do not run (an untrusted notebook)
+  $('.mg-live').hidden = false;
 
-  // Each value's record: its last <text> is "grad …", the one before it "data …".
-  var dataText = [], gradText = [], dataDrawn = [];
+  // Each value's record has a text "data …" and one "grad …" (a constant's box shows just its number).
+  var dataText = [], gradText = [], dataDrawn = [], shown = [];
   for (var i = 0; i < n; i++) {
     var g = svgEl('v' + i), texts = g ? g.getElementsByTagName('text') : [];
-    gradText[i] = texts[texts.length - 1] || null;
-    dataText[i] = texts[texts.length - 2] || null;
+    dataText[i] = gradText[i] = null;
+    for (var t = 0; t < texts.length; t++) {
+      var what = texts[t].textContent.slice(0, 5);
+      if (what === 'data ') dataText[i] = texts[t];
+      else if (what === 'grad ') gradText[i] = texts[t];
+    }
     dataDrawn[i] = dataText[i] ? dataText[i].textContent : '';
+    shown[i] = {};
   }
 
   var graph = $('.mg-graph'), svg = graph.querySelector('svg'), status = $('.mg-status');
   var slider = $('.mg-slider'), count = $('.mg-count'), playButton = $('.mg-play');
-  var fitBox = $('.mg-fit-box');
-  var head = document.createElement('div'), text = document.createElement('div');
+  var speed = $('.mg-speed'), leavesBox = $('.mg-leaves');
+  var head = document.createElement('div'), said = document.createElement('div'),
+      lines = document.createElement('div');
   head.className = 'mg-head';
-  text.className = 'mg-text';
+  said.className = 'mg-said';        // the plain text, for screen readers (the formulas are drawn)
+  lines.className = 'mg-text';
+  lines.setAttribute('aria-hidden', 'true');
   status.textContent = '';
   status.appendChild(head);
-  status.appendChild(text);
+  status.appendChild(said);
+  status.appendChild(lines);
 
-  var mode = data.start, pos = 0, timer = null, marked = [];
+  var mode = data.start, pos = 0, timer = null, marked = [], steps = [], stepOf = [];
 
-  function setText(el, value, cls, cls2) {
-    if (!el) return;
-    if (el.textContent !== value) el.textContent = value;
-    el.classList.remove('mg-new', 'mg-partial');
-    if (cls) el.classList.add(cls);
-    if (cls2) el.classList.add(cls2);
+  function isLeaf(node) { return data.parents[node].length === 0; }
+
+  // The steps shown: every step, or (folded) each input's step inside the step that completes it.
+  function build() {
+    var all = data[mode].steps, fold = !leavesBox.checked && all.length > 1, at = {}, k, u;
+    steps = [];
+    stepOf = [];
+    all.forEach(function (s, k) {
+      if (fold && isLeaf(s.node)) return;
+      at[k] = steps.length;
+      stepOf[s.node] = steps.length + 1;
+      steps.push({s: s, all: k, extra: []});
+    });
+    if (!fold) return;
+    if (mode === 'backward') {       // an input is done at the step whose product completes it
+      var doneAt = {};
+      all.forEach(function (s, k) { s.grads.forEach(function (u) { if (u[2]) doneAt[u[0]] = k; }); });
+      all.forEach(function (s) {
+        if (!isLeaf(s.node) || !(doneAt[s.node] in at)) return;
+        var step = steps[at[doneAt[s.node]]];
+        step.extra.push(s);
+        stepOf[s.node] = at[doneAt[s.node]] + 1;
+      });
+    } else {                         // an input is given: click it, see the first step that uses it
+      for (k = steps.length - 1; k >= 0; k--) {
+        for (u = 0; u < data.parents[steps[k].s.node].length; u++) {
+          var p = data.parents[steps[k].s.node][u];
+          if (isLeaf(p)) stepOf[p] = k + 1;
+        }
+      }
+    }
   }
 
-  function mark(name, cls) {
+  function setText(i, el, value, cls) {
+    if (!el) return;
+    var key = el === gradText[i] ? 'g' : 'd';
+    if (shown[i][key] !== value) { el.textContent = value; shown[i][key] = value; }
+    if (shown[i][key + 'c'] !== cls) {
+      el.classList.remove('mg-new', 'mg-partial');
+      cls.split(' ').forEach(function (c) { if (c) el.classList.add(c); });
+      shown[i][key + 'c'] = cls;
+    }
+  }
+
+  function mark(name, cls, list) {
     var el = svgEl(name);
-    if (el) { el.classList.add(cls); marked.push([el, cls]); }
+    if (el) { el.classList.add(cls); marked.push([el, cls]); if (list) list.push(el); }
     return el;
   }
 
-  function highlight(node) {         // the step's node, its op, and the edges from its parents
-    var el = mark('v' + node, 'mg-current');
-    mark('v' + node + 'op', 'mg-current');
-    mark('v' + node + 'op-v' + node, 'mg-edge');
+  function highlight(node) {         // the step's node, its op, the edges from its parents; then follow them
+    var seen = [];
+    mark('v' + node, 'mg-current', seen);
+    mark('v' + node + 'op', 'mg-current', seen);
+    mark('v' + node + 'op-v' + node, 'mg-edge', seen);
     data.parents[node].forEach(function (p, k) {
-      mark('v' + p + '-v' + node + 'op-' + k, 'mg-edge');
-      mark('v' + p, 'mg-target');
+      mark('v' + p + '-v' + node + 'op-' + k, 'mg-edge', seen) || mark('v' + p + '-v' + node, 'mg-edge', seen);
+      mark('v' + p, 'mg-target', seen);
     });
-    if (el) reveal(el);
+    follow(seen);
   }
 
-  function reveal(el) {              // scroll the graph (never the page) to show the current node
-    var r = el.getBoundingClientRect(), b = graph.getBoundingClientRect();
-    if (r.left < b.left || r.right > b.right) graph.scrollLeft += (r.left + r.right - b.left - b.right) / 2;
-    if (r.top < b.top || r.bottom > b.bottom) graph.scrollTop += (r.top + r.bottom - b.top - b.bottom) / 2;
+  function math(items, parent) {     // the token lists of player_math.py as MathML elements
+    items.forEach(function (t) {
+      var el;
+      if (typeof t === 'string') {
+        el = document.createElementNS(MATHML, {i: 'mi', n: 'mn', o: 'mo'}[t[0]] || 'mtext');
+        el.textContent = t.slice(1);
+      } else {
+        el = document.createElementNS(MATHML, {f: 'mfrac', s: 'msup', r: 'mrow'}[t[0]]);
+        t.slice(1).forEach(function (part) {
+          var row = document.createElementNS(MATHML, 'mrow');
+          math(part, row);
+          el.appendChild(row);
+        });
+      }
+      parent.appendChild(el);
+    });
+  }
+
+  function explain(lineList, text) {
+    said.textContent = text;
+    lines.textContent = '';
+    lineList.forEach(function (segments) {
+      var div = document.createElement('div');       // one per line: a long line wraps indented
+      div.className = 'mg-line';
+      segments.forEach(function (seg) {
+        if (typeof seg === 'string') { div.appendChild(document.createTextNode(seg)); return; }
+        // One <math> per run between top-level = + − (a <math> never wraps; the line may, between them)
+        var chunk = [];
+        seg.concat([null]).forEach(function (t) {
+          if (chunk.length && (t === null || BREAK[t])) {
+            var m = document.createElementNS(MATHML, 'math');
+            math(chunk, m);
+            if (BREAK[chunk[0]]) m.firstChild.setAttribute('form', 'infix');   // '+ b', not the sign '+b'
+            div.appendChild(m);
+            div.appendChild(document.createTextNode(' '));
+            chunk = [];
+          }
+          if (t !== null) chunk.push(t);
+        });
+      });
+      lines.appendChild(div);
+    });
   }
 
   function show(to) {
-    var steps = data[mode].steps, last = steps.length, i, s;
+    var last = steps.length, i, s;
     pos = Math.max(0, Math.min(last, to));
     marked.forEach(function (m) { m[0].classList.remove(m[1]); });
     marked = [];
     if (mode === 'backward') {
       var grad = [], done = [], fresh = {};
       for (s = 0; s < pos; s++) {
-        steps[s].grads.forEach(function (u) { grad[u[0]] = u[1]; done[u[0]] = u[2]; });
+        steps[s].s.grads.forEach(function (u) { grad[u[0]] = u[1]; done[u[0]] = u[2]; });
       }
-      if (pos > 0) steps[pos - 1].grads.forEach(function (u) { fresh[u[0]] = true; });
+      if (pos > 0) steps[pos - 1].s.grads.forEach(function (u) { fresh[u[0]] = true; });
       for (i = 0; i < n; i++) {
-        setText(dataText[i], dataDrawn[i], null);
-        setText(gradText[i], grad[i] === undefined ? 'grad ' : 'grad ' + grad[i],
-                fresh[i] ? 'mg-new' : null, grad[i] !== undefined && !done[i] ? 'mg-partial' : null);
+        setText(i, dataText[i], dataDrawn[i], '');
+        setText(i, gradText[i], grad[i] === undefined ? 'grad ' : 'grad ' + grad[i],
+                (fresh[i] ? 'mg-new' : '') + (grad[i] !== undefined && !done[i] ? ' mg-partial' : ''));
       }
     } else {
-      var computed = [];
-      for (s = 0; s < pos; s++) computed[steps[s].node] = true;
+      var computed = [], folded = steps.length < data.forward.steps.length;
+      for (s = 0; s < pos; s++) computed[steps[s].s.node] = true;
       for (i = 0; i < n; i++) {
-        setText(dataText[i], computed[i] ? dataDrawn[i] : 'data ',
-                pos > 0 && steps[pos - 1].node === i ? 'mg-new' : null);
-        setText(gradText[i], 'grad ', null);
+        setText(i, dataText[i], computed[i] || (folded && isLeaf(i)) ? dataDrawn[i] : 'data ',
+                pos > 0 && steps[pos - 1].s.node === i ? 'mg-new' : '');
+        setText(i, gradText[i], 'grad ', '');
       }
     }
-    if (pos > 0) highlight(steps[pos - 1].node);
     head.textContent = (mode === 'backward' ? 'Backward pass' : 'Forward pass') +
       (pos > 0 ? ' · step ' + pos + ' of ' + last : ' · ready');
-    text.textContent = '';
-    (pos > 0 ? steps[pos - 1].text : data[mode].intro).split('\n').forEach(function (line) {
-      var div = document.createElement('div');      // one per line: a long line wraps indented
-      div.className = 'mg-line';
-      div.textContent = line;
-      text.appendChild(div);
-    });
+    if (pos > 0) {
+      var step = steps[pos - 1], all = [step.s].concat(step.extra);
+      explain([].concat.apply([], all.map(function (x) { return x.math; })),
+              all.map(function (x) { return x.text; }).join('\n'));
+      highlight(step.s.node);
+    } else {
+      var intro = data[mode].intro + (steps.length < data[mode].steps.length ?
+        ' The inputs’ own steps are folded into the step that completes them (tick “leaf steps” to see them).' : '');
+      explain([[intro]], intro);
+      overview();
+    }
     slider.max = String(last);
     slider.value = String(pos);
     count.textContent = 'step ' + pos + ' / ' + last;
   }
 
+  // --- the view: a pan and a zoom of the drawing, kept on the step ----------------------------
+  var PAD = 14, MIN = 0.05, MAX = 4, TILE = 48;
+  var widthPx = parseFloat(svg.getAttribute('width')) * 4 / 3,       // graphviz sizes it in pt
+      heightPx = parseFloat(svg.getAttribute('height')) * 4 / 3;
+  var canvas = document.createElement('div');                         // what pans and zooms
+  canvas.className = 'mg-canvas';
+  canvas.style.width = widthPx + 'px';
+  canvas.style.height = heightPx + 'px';
+  svg.parentNode.insertBefore(canvas, svg);
+  canvas.appendChild(svg);
+  tile();
+  var unitPx = widthPx / svg.viewBox.baseVal.width, readable = readableFor([canvas]);
+
+  function readableFor(els) {        // the least zoom at which the elements' texts are ≥ 10 px high
+    var smallest = Infinity;
+    els.forEach(function (el) {
+      Array.prototype.forEach.call(el.querySelectorAll('g.node text, text'), function (t) {
+        var size = parseFloat(t.getAttribute('font-size'));
+        if (size > 0 && size < smallest) smallest = size;
+      });
+    });
+    return isFinite(smallest) ? 10 / (smallest * unitPx) : readable || 0.6;
+  }
+  var view = {s: 1, x: 0, y: 0};
+
+  // A browser repaints a whole SVG when one text in it changes: with thousands of values that is
+  // slower than a frame.  So the values, TILE at a time (with their ops and incoming edges), move
+  // into SVG elements of their own, stacked on the first one (which keeps the clusters), and a step
+  // repaints only the few it touches.
+  function tile() {
+    var g0 = svg.querySelector('g.graph'), tiles = {}, owner = /^v(\d+)(?:op)?(?:-v(\d+)(?:op)?(?:-\d+)?)?$/;
+    if (!g0 || n <= 2 * TILE) return;
+    Array.prototype.slice.call(g0.children).forEach(function (el) {
+      var m = owner.exec(el.id.slice(id.length + 1));
+      if (!m) return;
+      var k = Math.floor(parseInt(m[2] || m[1], 10) / TILE);
+      if (!tiles[k]) {
+        var t = svg.cloneNode(false), g = g0.cloneNode(false);
+        t.removeAttribute('id');
+        g.removeAttribute('id');
+        t.setAttribute('class', 'mg-tile');
+        t.appendChild(g);
+        canvas.appendChild(t);
+        tiles[k] = g;
+      }
+      tiles[k].appendChild(el);
+    });
+    // Each tile only as big as what it holds: a layer of its own, with a short list to repaint.
+    var m = g0.transform.baseVal.consolidate(), e = m ? m.matrix.e : 0, f = m ? m.matrix.f : 0;
+    Object.keys(tiles).forEach(function (k) {
+      var b = tiles[k].getBBox(), t = tiles[k].parentNode, u = unitPx0(), pad = 4;
+      var x = b.x + e - pad, y = b.y + f - pad, w = b.width + 2 * pad, h = b.height + 2 * pad;
+      t.setAttribute('viewBox', [x, y, w, h].join(' '));
+      t.setAttribute('width', w + 'pt');
+      t.setAttribute('height', h + 'pt');
+      t.style.left = x * u + 'px';
+      t.style.top = y * u + 'px';
+      t.style.width = w * u + 'px';
+      t.style.height = h * u + 'px';
+    });
+  }
+  function unitPx0() { return widthPx / svg.viewBox.baseVal.width; }
+
+  // Pan by scrolling the graph's box (the browser moves what is drawn already, repainting only what
+  // comes into view; a transform would repaint it all), zoom by scaling what is drawn.
+  function apply() {
+    var tx = Math.max(0, view.x), ty = Math.max(0, view.y);
+    canvas.style.transform = 'translate(' + tx + 'px,' + ty + 'px) scale(' + view.s + ')';
+    graph.scrollLeft = Math.max(0, -view.x);
+    graph.scrollTop = Math.max(0, -view.y);
+    view.x = tx || -graph.scrollLeft;          // where the browser stopped (it scrolls 0 … the edge)
+    view.y = ty || -graph.scrollTop;
+    root.setAttribute('data-mg-scale', view.s.toFixed(4));
+    root.setAttribute('data-mg-readable', readable.toFixed(4));   // the least zoom with text ≥ 10 px
+  }
+
+  function box(els) {                // the elements' union, in the drawing's own px (before the zoom)
+    var sr = svg.getBoundingClientRect(), b = null;
+    els.forEach(function (el) {
+      var r = el.getBoundingClientRect();
+      if (!r.width && !r.height) return;
+      var l = (r.left - sr.left) / view.s, t = (r.top - sr.top) / view.s;
+      var q = {l: l, t: t, r: l + r.width / view.s, b: t + r.height / view.s};
+      b = b ? {l: Math.min(b.l, q.l), t: Math.min(b.t, q.t), r: Math.max(b.r, q.r), b: Math.max(b.b, q.b)} : q;
+    });
+    return b;
+  }
+
+  function center(b, s) {
+    view = {s: s, x: graph.clientWidth / 2 - (b.l + b.r) / 2 * s, y: graph.clientHeight / 2 - (b.t + b.b) / 2 * s};
+  }
+
+  function follow(els) {             // the whole step on screen: pan, and zoom out only while readable
+    var b = box(els), c = box(els.slice(0, 1));
+    if (!b || !graph.clientWidth) return;
+    readable = readableFor(els.filter(function (el) { return el.classList.contains('node'); }));
+    var W = graph.clientWidth, H = graph.clientHeight, s = Math.max(view.s, readable);
+    var fit = Math.min((W - 2 * PAD) / (b.r - b.l), (H - 2 * PAD) / (b.b - b.t));
+    if (fit < s) s = Math.max(fit, readable);
+    var inside = b.l * s + view.x >= PAD && b.r * s + view.x <= W - PAD &&
+                 b.t * s + view.y >= PAD && b.b * s + view.y <= H - PAD;
+    if (s !== view.s || !inside) {
+      center(b, s);
+      if (c && fit < s) {            // too wide even so: the current node (first) stays on screen
+        if (c.l * s + view.x < PAD) view.x = PAD - c.l * s;
+        if (c.r * s + view.x > W - PAD) view.x = W - PAD - c.r * s;
+      }
+    }
+    apply();
+  }
+
+  function overview() {              // the whole graph if it is readable so, else its first step
+    if (!graph.clientWidth) return;
+    var all = Math.min(1, (graph.clientWidth - 2 * PAD) / widthPx, (graph.clientHeight - 2 * PAD) / heightPx);
+    if (all >= readable) { center({l: 0, t: 0, r: widthPx, b: heightPx}, all); apply(); return; }
+    if (!steps.length) return;
+    view.s = Math.max(readable, Math.min(view.s, 1));
+    var first = steps[0].s.node;
+    follow([svgEl('v' + first), svgEl('v' + first + 'op')].filter(Boolean));
+  }
+
+  function zoomAt(factor, clientX, clientY) {
+    var r = graph.getBoundingClientRect();
+    var px = clientX === undefined ? graph.clientWidth / 2 : clientX - r.left - graph.clientLeft;
+    var py = clientY === undefined ? graph.clientHeight / 2 : clientY - r.top - graph.clientTop;
+    var s = Math.max(MIN, Math.min(MAX, view.s * factor));
+    view = {s: s, x: px - (px - view.x) * s / view.s, y: py - (py - view.y) * s / view.s};
+    apply();
+  }
+
+  function wholeGraph() {
+    center({l: 0, t: 0, r: widthPx, b: heightPx},
+           Math.min(MAX, (graph.clientWidth - 2 * PAD) / widthPx, (graph.clientHeight - 2 * PAD) / heightPx));
+    apply();
+  }
+
+  // Wheel: zoom once the player has focus (or with Ctrl, which is also a trackpad's pinch);
+  // before that the wheel scrolls the notebook as usual.
+  graph.addEventListener('wheel', function (e) {
+    e.preventDefault();
+    if (!e.ctrlKey && !root.contains(document.activeElement)) return scrollPage(e);
+    zoomAt(Math.exp(-e.deltaY * (e.deltaMode === 1 ? 0.05 : 0.0015)), e.clientX, e.clientY);
+  }, {passive: false});
+
+  function scrollPage(e) {            // what the wheel does outside a graph: scroll what holds the player
+    var dy = e.deltaY * (e.deltaMode === 1 ? 16 : e.deltaMode === 2 ? window.innerHeight : 1);
+    for (var el = root.parentElement; el; el = el.parentElement) {
+      var style = getComputedStyle(el).overflowY;
+      if ((style === 'auto' || style === 'scroll') && el.scrollHeight > el.clientHeight) {
+        el.scrollTop += dy;
+        return;
+      }
+    }
+    window.scrollBy(0, dy);
+  }
+  graph.addEventListener('scroll', function () {     // a touchpad's sideways swipe scrolls natively
+    if (view.x <= 0) view.x = -graph.scrollLeft;
+    if (view.y <= 0) view.y = -graph.scrollTop;
+  });
+
+  var pointers = {}, press = null;   // one pointer drags, two pinch; a press that stays put clicks
+  function nodeAt(target) {
+    var g = target.closest ? target.closest('g.node') : null;
+    if (!g || g.id.indexOf(id + '-v') !== 0) return null;
+    var i = parseInt(g.id.slice(id.length + 2), 10);
+    return isNaN(i) ? null : i;
+  }
+  graph.addEventListener('pointerdown', function (e) {
+    if (e.pointerType === 'mouse' && e.button !== 0) return;
+    root.focus({preventScroll: true});
+    pointers[e.pointerId] = {x: e.clientX, y: e.clientY};
+    var many = Object.keys(pointers).length > 1;
+    press = many ? null : {x: e.clientX, y: e.clientY, node: nodeAt(e.target), moved: false};
+    if (graph.setPointerCapture) try { graph.setPointerCapture(e.pointerId); } catch (err) { /* synthetic */ }
+    graph.classList.add('mg-dragging');
+  });
+  graph.addEventListener('pointermove', function (e) {
+    var p = pointers[e.pointerId];
+    if (!p) return;
+    var ids = Object.keys(pointers);
+    if (ids.length === 2) {          // pinch: zoom by the change of distance, around the midpoint
+      var o = pointers[ids[0] == e.pointerId ? ids[1] : ids[0]];
+      var before = Math.hypot(p.x - o.x, p.y - o.y), after = Math.hypot(e.clientX - o.x, e.clientY - o.y);
+      if (before > 0) zoomAt(after / before, (e.clientX + o.x) / 2, (e.clientY + o.y) / 2);
+    } else {
+      view.x += e.clientX - p.x;
+      view.y += e.clientY - p.y;
+      apply();
+    }
+    if (press && Math.hypot(e.clientX - press.x, e.clientY - press.y) > 4) press.moved = true;
+    p.x = e.clientX;
+    p.y = e.clientY;
+  });
+  function release(e) {
+    if (!pointers[e.pointerId]) return;
+    delete pointers[e.pointerId];
+    if (!Object.keys(pointers).length) graph.classList.remove('mg-dragging');
+    if (e.type === 'pointerup' && press && !press.moved && press.node !== null) jump(press.node);
+    press = null;
+  }
+  graph.addEventListener('pointerup', release);
+  graph.addEventListener('pointercancel', release);
+
+  function jump(node) {
+    if (stepOf[node] !== undefined) go(stepOf[node]);
+    else go(0);                      // an input, given before the forward pass starts
+  }
+
+  // --- controls ---------------------------------------------------------------------------
   function setPlaying(on) {
     if (timer) { clearInterval(timer); timer = null; }
     if (on) {
-      if (pos >= data[mode].steps.length) show(0);
+      if (pos >= steps.length) show(0);
       timer = setInterval(function () {
         show(pos + 1);
-        if (pos >= data[mode].steps.length) setPlaying(false);
-      }, data.delay);
+        if (pos >= steps.length) setPlaying(false);
+      }, parseInt(speed.value, 10));
     }
     playButton.textContent = on ? '❚❚ Pause' : '▶ Play';
     playButton.setAttribute('aria-label', on ? 'Pause' : 'Play');
@@ -124,28 +424,63 @@ window.microgradPlayer = window.microgradPlayer || function (id, tries) {
 
   function go(to) { setPlaying(false); show(to); }
 
+  function rebuild() {               // the same step where it still exists, else the one before; the end stays the end
+    var at = pos > 0 ? steps[pos - 1].all : -1, end = pos > 0 && pos === steps.length;
+    build();
+    if (end) return go(steps.length);
+    var to = 0;
+    steps.forEach(function (s, k) { if (s.all <= at) to = k + 1; });
+    go(to);
+  }
+
   $('.mg-prev').addEventListener('click', function () { go(pos - 1); });
   $('.mg-next').addEventListener('click', function () { go(pos + 1); });
   playButton.addEventListener('click', function () { setPlaying(!timer); });
   slider.addEventListener('input', function () { go(parseInt(slider.value, 10)); });
+  speed.addEventListener('change', function () { if (timer) setPlaying(true); });
+  leavesBox.addEventListener('change', rebuild);
+  $('.mg-in').addEventListener('click', function () { zoomAt(1.25); });
+  $('.mg-out').addEventListener('click', function () { zoomAt(0.8); });
+  $('.mg-all').addEventListener('click', wholeGraph);
   Array.prototype.forEach.call(root.querySelectorAll('.mg-pass input'), function (radio) {
     radio.addEventListener('change', function () {
-      if (radio.checked) { mode = radio.value; go(0); }
+      if (radio.checked) { mode = radio.value; build(); go(0); }
     });
   });
   root.addEventListener('keydown', function (e) {
-    if (e.target.tagName === 'INPUT' || e.altKey || e.ctrlKey || e.metaKey) return;  // inputs keep their own keys
-    var to = {ArrowRight: pos + 1, ArrowLeft: pos - 1, Home: 0, End: data[mode].steps.length}[e.key];
-    if (to === undefined) return;
+    var tag = e.target.tagName;
+    if (tag === 'INPUT' || tag === 'SELECT' || e.altKey || e.ctrlKey || e.metaKey) return;  // they keep their keys
+    var to = {ArrowRight: pos + 1, ArrowLeft: pos - 1, Home: 0, End: steps.length}[e.key];
+    var zoom = {'+': 1.25, '=': 1.25, '-': 0.8}[e.key];
+    if (to === undefined && zoom === undefined && e.key !== '0') return;
     e.preventDefault();
-    go(to);
+    if (to !== undefined) go(to);
+    else if (zoom) zoomAt(zoom);
+    else wholeGraph();
   });
 
-  // Fit a wide graph to the width while its text stays readable (at least 40% of its size).
-  var drawnWidth = parseFloat(svg.getAttribute('width')) * 4 / 3;     // graphviz sizes it in pt
-  fitBox.checked = graph.clientWidth >= 0.4 * drawnWidth;
-  function fit() { root.classList.toggle('mg-fitted', fitBox.checked); }
-  fitBox.addEventListener('change', fit);
-  fit();
+  // Dark: JupyterLab's theme when it says (body[data-jp-theme-light]), else the browser's mode.
+  var darkQuery = window.matchMedia ? window.matchMedia('(prefers-color-scheme: dark)') : null;
+  function theme() {
+    var jp = document.body.getAttribute('data-jp-theme-light');
+    root.classList.toggle('mg-dark', jp ? jp === 'false' : !!(darkQuery && darkQuery.matches));
+  }
+  if (darkQuery && darkQuery.addEventListener) darkQuery.addEventListener('change', theme);
+  if (window.MutationObserver) {
+    new MutationObserver(theme).observe(document.body, {attributes: true, attributeFilter: ['data-jp-theme-light']});
+  }
+  theme();
+  // Laid out only once the output is on the page (a notebook may render it hidden): follow again then.
+  if (window.ResizeObserver) {
+    var seenWidth = -1;
+    new ResizeObserver(function () {
+      if (graph.clientWidth === seenWidth) return;
+      seenWidth = graph.clientWidth;
+      show(pos);
+    }).observe(graph);
+  }
+
+  build();
   show(0);
+  root.setAttribute('data-mg-shown', String(Math.round(performance.now())));
 };
