@@ -67,16 +67,20 @@ class Player:
     def __init__(self, root, *, rankdir='LR', delay=0.8, start='backward', leaves=False, lang=None):
         self.lang = lang = get_language(lang)   # fixed when made: the page is drawn in one language
         if not isinstance(root, Value):
-            raise TypeError(f"step_through: root must be a Value (the output to step back from), "
-                            f"not {type(root).__name__}")
+            raise TypeError(_("step_through: root must be a Value (the output to step back from), "
+                              "not {type}", lang, type=type(root).__name__))
         if start not in ('backward', 'forward'):
-            raise ValueError(f"step_through: start must be 'backward' or 'forward', not {start!r}")
+            raise ValueError(_("step_through: start must be 'backward' or 'forward', not {start}",
+                               lang, start=repr(start)))
         if isinstance(delay, bool) or not isinstance(delay, numbers.Real):
-            raise TypeError(f"step_through: delay must be a number of seconds, not {type(delay).__name__}")
+            raise TypeError(_("step_through: delay must be a number of seconds, not {type}", lang,
+                              type=type(delay).__name__))
         if not (math.isfinite(delay) and delay > 0):
-            raise ValueError(f"step_through: delay must be a positive, finite number of seconds, not {delay!r}")
+            raise ValueError(_("step_through: delay must be a positive, finite number of seconds, "
+                               "not {delay}", lang, delay=repr(delay)))
         if not isinstance(leaves, bool):
-            raise TypeError(f"step_through: leaves must be True or False, not {leaves!r}")
+            raise TypeError(_("step_through: leaves must be True or False, not {leaves}", lang,
+                              leaves=repr(leaves)))
         check_size(root)                        # a graph too big to draw: refused before any step
         order = topological_order(root)
         index = {v: i for i, v in enumerate(order)}
@@ -211,7 +215,8 @@ microgradPlayer("{pid}");</script>
         if title == TITLE:                  # the default title, said in the player's language
             title = _(TITLE, self.lang)
         if not isinstance(title, str):
-            raise TypeError(f"save_html: title must be a str, not {type(title).__name__}")
+            raise TypeError(_("save_html: title must be a str, not {type}", self.lang,
+                              type=type(title).__name__))
         page = (f'<!DOCTYPE html>\n<html lang="{_HTML_LANG[self.lang]}">\n<head>\n<meta charset="utf-8">\n'
                 f'<meta name="viewport" content="width=device-width, initial-scale=1">\n'
                 f'<meta name="color-scheme" content="light dark">\n'

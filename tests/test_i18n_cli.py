@@ -72,6 +72,8 @@ def test_demo_in_chinese(tmp_path):
     assert zh.stdout.startswith('1. 3Blue1Brown：每层只有一个神经元')
     assert '用任意浏览器打开这些 .html 页面' in zh.stdout
     assert extract.english_words(zh.stdout, labels=['out/01-chain-rule', 'out/02-multi-path']) == []
+    page = (tmp_path / 'out' / '02-multi-path.html').read_text(encoding='utf-8')
+    assert '<html lang="zh-CN">' in page and '李宏毅课件里的网络' in page and '下一步' in page
 
 
 def test_train_in_chinese(tmp_path):
