@@ -9,7 +9,7 @@ from micrograd import step_through
 from micrograd.i18n import extract
 from micrograd.trace import backward_steps, forward_steps
 from test_player_browser import (ARTIFACTS, browser, click_next, embedded_data, ids, lecture_neuron,  # noqa: F401
-                                 open_player, page, state)
+                                 open_player, page, slider_keys_play, state)
 
 # The words that stay as they are on the page: node names, code, the notebook menu's own words.
 KEEP = ['x1w1', 'x2w2', 'x1w1x2w2', 'grad', 'data', 'JupyterLab', 'Ctrl+Shift+C', 'Trust Notebook',
@@ -85,22 +85,8 @@ def test_saved_chinese_page_next_slider_keys_play(page, tmp_path):
         {k: at8[k] for k in ('current', 'values', 'edges', 'step')}
 
     player = open_player(page, tmp_path, o, delay=0.05, lang='zh')
-    slider = player.locator('input[type=range]')
-    slider.fill('8')
-    assert state(player) == at8, "the slider reaches the same state as 下一步 ×8"
-    slider.fill('0')
-    player.focus()
-    for _ in range(8):
-        page.keyboard.press('ArrowRight')
-    assert state(player) == at8, "the arrow keys reach the same state"
-    player.get_by_role('button', name='上一步').click()
-    assert state(player)['current'] == v['x2']
-    player.get_by_role('button', name='播放').click()
-    page.wait_for_function("el => el.querySelector('input[type=range]').value === '10'",
-                           arg=player.element_handle(), timeout=5000)
-    s = state(player)
+    s = slider_keys_play(page, player, at8, v, previous='上一步', play='播放')
     assert '第 10 步，共 10 步' in s['status'] and '∂o/∂x1 = -1.5，已经完整' in s['status']
-    assert player.get_by_role('button', name='播放').is_visible(), "暂停 turns back into 播放"
     shown = player.inner_text()
     assert extract.english_words(shown, labels=KEEP + [s.name for s in forward_steps(o)]) == [], shown
 
