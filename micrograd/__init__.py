@@ -12,6 +12,7 @@
     grade/      grade(Value): a learner's own engine checked for the classic mistakes
     torch_bridge.py   compare_with_torch: the same graph in PyTorch, side by side (optional)
     nn.py       micrograd.nn: the top-level `nn`, by micrograd's name (loaded only when asked for)
+    i18n/       _(): every sentence to a learner in English or Chinese; set_language('zh')
 """
 from .engine import Value, Op, PRIMITIVES, topological_order, weighted_sum
 from .check import gradcheck, numerical_grad, GradcheckError
@@ -21,6 +22,7 @@ from .trace import backward_steps, forward_steps
 from .player import step_through
 from .expr import parse, ParseError
 from .replay import compile, Compiled
+from .i18n import set_language, get_language
 from .torch_bridge import compare_with_torch, TorchComparison
 from .grade import grade
 
@@ -29,4 +31,5 @@ __all__ = ['Value', 'Op', 'PRIMITIVES', 'topological_order', 'weighted_sum',
            'gradcheck', 'numerical_grad', 'GradcheckError',
            'draw_dot', 'to_svg', 'to_png', 'to_pdf', 'legend', 'render_svg', 'RendererNotFound',
            'GraphTooLarge', 'backward_steps', 'forward_steps', 'step_through', 'parse', 'ParseError',
-           'Compiled', 'compare_with_torch', 'TorchComparison', 'grade']
+           'Compiled', 'compare_with_torch', 'TorchComparison', 'grade', 'set_language',
+           'get_language']

@@ -1,5 +1,6 @@
 """Check gradients against finite differences:  ∂f/∂xᵢ ≈ (f(x + ε·eᵢ) − f(x − ε·eᵢ)) / 2ε."""
 from .engine import Value
+from .i18n import _
 
 __all__ = ['gradcheck', 'numerical_grad', 'GradcheckError']
 
@@ -34,20 +35,23 @@ def numerical_grad(f, inputs, eps=1e-6):
     return grads
 
 
-def gradcheck(f, inputs, eps=1e-6, atol=1e-5, rtol=1e-3):
+def gradcheck(f, inputs, eps=1e-6, atol=1e-5, rtol=1e-3, lang=None):
     """True if backward's ∂f/∂xᵢ matches the central difference for every input, within
     |analytic − numeric| ≤ atol + rtol·|numeric|; otherwise raise GradcheckError naming each
-    input that disagrees with both numbers.  `f` takes one Value per input and returns a Value.
+    input that disagrees with both numbers (in `lang`).  `f` takes one Value per input and
+    returns a Value.
     """
     leaves = _leaves(inputs)
     out = f(*leaves)
     if not isinstance(out, Value):
-        raise TypeError(f"gradcheck: f must return a Value, not {type(out).__name__}")
+        raise TypeError(_("gradcheck: f must return a Value, not {type}", lang,
+                          type=type(out).__name__))
     out.backward()
     numeric = numerical_grad(f, leaves, eps)
-    wrong = [f"  {leaf.label} = {leaf.data!r}: analytic {leaf.grad!r}, numeric {n!r}"
+    wrong = [_("  {label} = {data}: analytic {analytic}, numeric {numeric}", lang, label=leaf.label,
+               data=repr(leaf.data), analytic=repr(leaf.grad), numeric=repr(n))
              for leaf, n in zip(leaves, numeric) if not abs(leaf.grad - n) <= atol + rtol * abs(n)]
     if wrong:
-        raise GradcheckError("gradcheck failed (analytic = backward, numeric = central difference "
-                             f"with eps={eps}):\n" + "\n".join(wrong))
+        raise GradcheckError(_("gradcheck failed (analytic = backward, numeric = central "
+                               "difference with eps={eps}):", lang, eps=eps) + "\n" + "\n".join(wrong))
     return True

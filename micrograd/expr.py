@@ -16,6 +16,7 @@ import ast
 import unicodedata
 import warnings
 
+from .i18n import N_, _
 from .engine import Value, leaf
 
 __all__ = ['parse', 'ParseError', 'FUNCTIONS', 'MAX_LENGTH', 'MAX_DEPTH', 'MAX_EXPONENT']
@@ -34,20 +35,24 @@ MAX_EXPONENT = 1000     # |k| in x ** k for a constant k; past ~1075 every base 
 
 # What the learner wrote, in words, for the node types that are refused.
 _REFUSED = {
-    ast.Subscript: "indexing [ ]", ast.Lambda: "lambda",
-    ast.Compare: "a comparison (< == …)", ast.BoolOp: "'and' / 'or'", ast.IfExp: "'… if … else …'",
-    ast.NamedExpr: "':='", ast.Tuple: "a tuple (commas)", ast.List: "a list [ ]",
-    ast.Dict: "a dict { }", ast.Set: "a set { }", ast.JoinedStr: "an f-string",
-    ast.Starred: "'*' unpacking", ast.ListComp: "a comprehension",
-    ast.SetComp: "a comprehension", ast.DictComp: "a comprehension",
-    ast.GeneratorExp: "a generator", ast.Await: "'await'", ast.Yield: "'yield'",
-    ast.YieldFrom: "'yield'", ast.Slice: "a slice",
+    ast.Subscript: N_("indexing [ ]"), ast.Lambda: "lambda",
+    ast.Compare: N_("a comparison (< == …)"), ast.BoolOp: "'and' / 'or'",
+    ast.IfExp: "'… if … else …'", ast.NamedExpr: "':='", ast.Tuple: N_("a tuple (commas)"),
+    ast.List: N_("a list [ ]"), ast.Dict: N_("a dict { }"), ast.Set: N_("a set { }"),
+    ast.JoinedStr: N_("an f-string"), ast.Starred: N_("'*' unpacking"),
+    ast.ListComp: N_("a comprehension"), ast.SetComp: N_("a comprehension"),
+    ast.DictComp: N_("a comprehension"), ast.GeneratorExp: N_("a generator"),
+    ast.Await: "'await'", ast.Yield: "'yield'", ast.YieldFrom: "'yield'", ast.Slice: N_("a slice"),
 }
 _OPERATOR_WORDS = {
     ast.FloorDiv: '//', ast.Mod: '%', ast.MatMult: '@', ast.LShift: '<<', ast.RShift: '>>',
     ast.BitOr: '|', ast.BitXor: '^', ast.BitAnd: '&', ast.Not: 'not', ast.Invert: '~',
 }
-_ALLOWED = "only numbers, names, + - * / **, parentheses and " + ' '.join(FUNCTIONS) + " are allowed"
+_ALLOWED = N_("only numbers, names, + - * / **, parentheses and {functions} are allowed")
+
+
+def _allowed():
+    return _(_ALLOWED, functions=' '.join(FUNCTIONS))
 
 
 class ParseError(ValueError):
@@ -56,7 +61,8 @@ class ParseError(ValueError):
 
     def __init__(self, reason, expr, column):
         self.reason, self.expr, self.column = reason, expr, column
-        super().__init__(f"{reason} (column {column})\n{_caret(expr, column)}")
+        super().__init__(_("{reason} (column {column})", reason=reason, column=column)
+                         + f"\n{_caret(expr, column)}")
 
 
 def parse(expr, /, **values):
@@ -70,8 +76,8 @@ def parse(expr, /, **values):
     # Comments go first (as spaces too): on one line, a comment would swallow the lines after it.
     text = _without_comments(expr).translate(_ONE_LINE)
     if len(text) > MAX_LENGTH:
-        raise ParseError(f"the expression is too long ({len(text)} characters; the limit is "
-                         f"{MAX_LENGTH})", text, MAX_LENGTH + 1)
+        raise ParseError(_("the expression is too long ({n} characters; the limit is {limit})",
+                           n=len(text), limit=MAX_LENGTH), text, MAX_LENGTH + 1)
     tree = _syntax_tree(text)
     _check(tree.body, text, values)
     return _build(tree.body, text, values, leaves={})
@@ -107,24 +113,31 @@ def _without_comments(text):
     return ''.join(chars)
 
 
+# Python's SyntaxError messages a learner meets most, so that the catalog lists them too.
+_PYTHON_SAYS = (N_("too many nested parentheses"), N_("'(' was never closed"),
+                N_("unmatched ')'"), N_("invalid decimal literal"),
+                N_("unterminated string literal (detected at line 1)"))
+
+
 def _syntax_tree(text):
     if not text.strip():
-        raise ParseError("the expression is empty", text, 1)
+        raise ParseError(_("the expression is empty"), text, 1)
     try:
         with warnings.catch_warnings():         # e.g. SyntaxWarning for '\d' in a string
             warnings.simplefilter('ignore')
             return ast.parse(text, mode='eval')
     except UnicodeEncodeError as e:             # a lone surrogate, e.g. from undecodable bytes
-        raise ParseError(f"U+{ord(text[e.start]):04X} is not a valid character", text,
+        raise ParseError(_("{char} is not a valid character", char=f"U+{ord(text[e.start]):04X}"), text,
                          e.start + 1) from None
     except (SyntaxError, ValueError) as e:      # ValueError: a NUL byte (older Pythons)
         column = getattr(e, 'offset', None) or (text.find('\0') + 1 or len(text) + 1)
         message = getattr(e, 'msg', None) or str(e)
         if message == 'invalid syntax':
-            message = "this is not a valid expression here"
+            message = _("this is not a valid expression here")
+        message = _(message)                    # Python's own words, where the catalog has them
         raise ParseError(message, text, column) from None
     except (RecursionError, MemoryError):
-        raise ParseError("the expression is nested too deeply", text, 1) from None
+        raise ParseError(_("the expression is nested too deeply"), text, 1) from None
 
 
 # --- step 2: every node on the whitelist? (before any arithmetic, so errors come in order) -----
@@ -135,8 +148,8 @@ def _check(root, text, values):
     while stack:
         node, depth = stack.pop()
         if depth > MAX_DEPTH:
-            raise _error(f"the expression nests more than {MAX_DEPTH} operations deep; split it up",
-                         text, node)
+            raise _error(_("the expression nests more than {n} operations deep; split it up",
+                           n=MAX_DEPTH), text, node)
         if isinstance(node, ast.BinOp):
             if type(node.op) not in BINARY:
                 raise _operator_error(node, text)
@@ -155,60 +168,68 @@ def _check(root, text, values):
             _number(node, text)
             children = []
         elif isinstance(node, ast.Attribute):
-            raise _error(f"attribute access (.{node.attr}) is not allowed: {_ALLOWED}", text, node,
-                         at_end=len(node.attr.encode()) + 1)
+            raise _error(_("attribute access (.{attr}) is not allowed: {allowed}", attr=node.attr,
+                           allowed=_allowed()), text, node, at_end=len(node.attr.encode()) + 1)
         else:
-            what = _REFUSED.get(type(node), f"'{type(node).__name__}'")
-            raise _error(f"{what} is not allowed: {_ALLOWED}", text, node)
+            what = _(_REFUSED.get(type(node), f"'{type(node).__name__}'"))
+            raise _error(_("{what} is not allowed: {allowed}", what=what, allowed=_allowed()),
+                         text, node)
         stack.extend((child, depth + 1) for child in reversed(children))
 
 
 def _check_call(node, text, values):
     f = node.func
     if isinstance(f, ast.Attribute):
-        raise _error(f"attribute access (.{f.attr}) is not allowed: write {f.attr}(…) if it is "
-                     f"one of {', '.join(FUNCTIONS)}", text, f, at_end=len(f.attr.encode()) + 1)
+        raise _error(_("attribute access (.{attr}) is not allowed: write {attr}(…) if it is one of "
+                       "{functions}", attr=f.attr, functions=', '.join(FUNCTIONS)), text, f,
+                     at_end=len(f.attr.encode()) + 1)
     if not isinstance(f, ast.Name):
-        raise _error(f"only the functions {', '.join(FUNCTIONS)} can be called", text, node)
+        raise _error(_("only the functions {functions} can be called",
+                       functions=', '.join(FUNCTIONS)), text, node)
     if f.id not in FUNCTIONS and f.id in values:
-        raise _error(f"'{f.id}' is a variable, not a function: to multiply, write {f.id}*(…)",
-                     text, f)
+        raise _error(_("'{name}' is a variable, not a function: to multiply, write {name}*(…)",
+                       name=f.id), text, f)
     if f.id not in FUNCTIONS:
-        raise _error(f"unknown function '{f.id}': the functions are {', '.join(FUNCTIONS)}",
-                     text, f)
+        raise _error(_("unknown function '{name}': the functions are {functions}", name=f.id,
+                       functions=', '.join(FUNCTIONS)), text, f)
     if node.keywords:
-        raise _error(f"{f.id}() takes no keyword arguments", text, node.keywords[0].value)
+        raise _error(_("{name}() takes no keyword arguments", name=f.id), text,
+                     node.keywords[0].value)
     if any(isinstance(a, ast.Starred) for a in node.args):
-        raise _error(f"'*' unpacking is not allowed: {f.id}() takes one argument", text, node)
+        raise _error(_("'*' unpacking is not allowed: {name}() takes one argument", name=f.id),
+                     text, node)
     if len(node.args) != 1:
-        raise _error(f"{f.id}() takes exactly one argument (got {len(node.args)})", text, node)
+        raise _error(_("{name}() takes exactly one argument (got {n})", name=f.id,
+                       n=len(node.args)), text, node)
 
 
 def _check_name(node, text, values):
     name = node.id
     if name in FUNCTIONS:
-        raise _error(f"'{name}' is a function: call it, e.g. {name}(x)", text, node)
+        raise _error(_("'{name}' is a function: call it, e.g. {name}(x)", name=name), text, node)
     if name not in values:
-        raise _error(f"'{name}' has no value: give one, e.g. {name}=1.0", text, node)
+        raise _error(_("'{name}' has no value: give one, e.g. {name}=1.0", name=name), text, node)
 
 
 def _number(node, text):
     """The float of a number literal; strings, True, None, 1j … are refused."""
     v = node.value
     if isinstance(v, bool) or v is None or v is ...:
-        raise _error(f"{v!r} is not a number: {_ALLOWED}", text, node)
+        raise _error(_("{value} is not a number: {allowed}", value=repr(v), allowed=_allowed()),
+                     text, node)
     if isinstance(v, complex):
-        raise _error("complex numbers (…j) are not supported: the engine is real-valued", text, node)
+        raise _error(_("complex numbers (…j) are not supported: the engine is real-valued"), text,
+                     node)
     if not isinstance(v, (int, float)):
-        raise _error(f"{'strings' if isinstance(v, (str, bytes)) else repr(v)} are not allowed: "
-                     f"{_ALLOWED}", text, node)
+        raise _error(_("{what} are not allowed: {allowed}", what=_("strings") if isinstance(
+            v, (str, bytes)) else repr(v), allowed=_allowed()), text, node)
     try:
         x = float(v)
     except OverflowError:
         x = float('inf')
     if x - x:                                   # inf (e.g. 1e999)
-        raise _error(f"the number {_short(ast.get_source_segment(text, node))} is too large for "
-                     f"a float", text, node)
+        raise _error(_("the number {number} is too large for a float",
+                       number=_short(ast.get_source_segment(text, node))), text, node)
     return x
 
 
@@ -234,8 +255,8 @@ def _build(node, text, values, leaves):
             if b is None:                       # e.g. 2 ** (1/2): evaluate it with the engine
                 b = _build(node.right, text, values, {}).data
             if abs(b) > MAX_EXPONENT:           # a float's range ends near 2 ** ±1075
-                raise _error(f"the exponent {b:g} is too large (the limit is ±{MAX_EXPONENT})",
-                             text, node.right)
+                raise _error(_("the exponent {b} is too large (the limit is ±{limit})", b=f"{b:g}",
+                               limit=MAX_EXPONENT), text, node.right)
         else:
             b = _build(node.right, text, values, leaves)
         return _BINARY_OPS[type(node.op)](a, b)
@@ -292,9 +313,10 @@ def _operator_offset(node, text):
 
 def _operator_error(node, text):
     symbol = _OPERATOR_WORDS.get(type(node.op), type(node.op).__name__)
-    hint = {'//': " (use /)", '^': " (powers are written **)"}.get(symbol, '')
+    hint = {'//': _(" (use /)"), '^': _(" (powers are written **)")}.get(symbol, '')
     at = _operator_offset(node, text) if isinstance(node, ast.BinOp) else node.col_offset
-    return _error(f"'{symbol}' is not allowed{hint}: {_ALLOWED}", text, node, at=at)
+    return _error(_("'{symbol}' is not allowed{hint}: {allowed}", symbol=symbol, hint=hint,
+                    allowed=_allowed()), text, node, at=at)
 
 
 def _short(s, n=24):

@@ -10,6 +10,8 @@ goes, before any DOT text is written.
 """
 import graphviz
 
+from .i18n import _
+
 __all__ = ['Plan', 'Clusters', 'declaration_order', 'sortable']
 
 
@@ -82,10 +84,11 @@ class Clusters:
         if key[1:] == ('x',):                   # the inputs: kept together, in order, no frame
             return {**common, 'label': '', 'peripheries': '0'}
         if len(key) == 1:
-            return {**common, 'label': f"example {key[0]}", 'style': 'rounded,bold'}
+            return {**common, 'label': _("example {e}", e=key[0]), 'style': 'rounded,bold'}
         if len(key) == 2:
-            return {**common, 'label': f"layer {key[1]}", 'style': 'rounded'}
-        label = f"neuron {key[2]}" if self.layers else f"layer {key[1]} · neuron {key[2]}"
+            return {**common, 'label': _("layer {l}", l=key[1]), 'style': 'rounded'}
+        label = _("neuron {j}", j=key[2]) if self.layers else \
+            _("layer {l} · neuron {j}", l=key[1], j=key[2])
         return {**common, 'label': label, 'style': 'rounded,dashed'}
 
     def nest(self):

@@ -10,6 +10,8 @@ deepest input (the "trunk") keeps a long chain straight, not a staircase 100x as
 """
 import types
 
+from .i18n import _, ngettext
+
 __all__ = ['GraphTooLarge', 'boxes', 'trunks', 'refusal', 'LARGE', 'LARGE_LAYOUT', 'TRUNK_WEIGHT']
 
 LARGE = 2000                                    # boxes dot lays out, long edges' included
@@ -77,26 +79,32 @@ def too_large(drawn, layout, max_nodes):
 
 
 def refusal(g, drawn, layout, max_nodes, collapse, collapsed_fits):
-    """The GraphTooLarge message: the size, and ways out that work for this graph."""
+    """The GraphTooLarge message: the size, and ways out that work for this graph (in the language
+    of micrograd.set_language / MICROGRAD_LANG)."""
     neurons = len({c for c in g.neurons if c is not None})
     ways = []
     if not collapse and neurons and collapsed_fits:
-        ways.append(f"collapse=True folds each of its neurons into one box ({neurons} neuron"
-                    f"{'s' * (neurons != 1)} per pass), small enough to draw")
+        ways.append(ngettext("collapse=True folds each of its neurons into one box ({n} neuron per "
+                             "pass), small enough to draw",
+                             "collapse=True folds each of its neurons into one box ({n} neurons per "
+                             "pass), small enough to draw", neurons))
     elif not neurons:
-        ways.append("for a network, collapse=True folds each neuron into one box (it needs nn's "
-                    "labels w[l][j][k], b[l][j], a[l][j])")
+        ways.append(_("for a network, collapse=True folds each neuron into one box (it needs nn's "
+                      "labels w[l][j][k], b[l][j], a[l][j])"))
     if g.n_examples > 1:
-        ways.append(f"the loss is over {g.n_examples} examples: draw one example's pass, e.g. "
-                    f"draw_dot(loss_of(model(xs[0]), ys[0])) — it uses the same parameters")
-    ways.append("draw a sub-expression (one neuron, one term of the loss)")
-    ways.append("pass max_nodes=None to draw it anyway")
+        ways.append(_("the loss is over {n} examples: draw one example's pass, e.g. "
+                      "draw_dot(loss_of(model(xs[0]), ys[0])) — it uses the same parameters",
+                      n=g.n_examples))
+    ways.append(_("draw a sub-expression (one neuron, one term of the loss)"))
+    ways.append(_("pass max_nodes=None to draw it anyway"))
     if drawn > max_nodes:
-        size = (f"this graph has {drawn:,} value nodes, more than max_nodes={max_nodes:,}: "
-                f"a picture that big is unreadable and Graphviz would take a long time to lay it out")
+        size = _("this graph has {drawn} value nodes, more than max_nodes={max_nodes}: a picture "
+                 "that big is unreadable and Graphviz would take a long time to lay it out",
+                 drawn=f"{drawn:,}", max_nodes=f"{max_nodes:,}")
     else:
-        size = (f"this graph has {drawn:,} value nodes, but values used far apart from each other "
-                f"stretch its edges across the picture: Graphviz would lay out about {layout:,} "
-                f"boxes, more than {PER_NODE} × max_nodes={max_nodes:,}, which takes minutes")
-    options = '; '.join(f"({k}) {w}" for k, w in enumerate(ways, 1))
-    return f"draw_dot: {size}. Instead: {options}."
+        size = _("this graph has {drawn} value nodes, but values used far apart from each other "
+                 "stretch its edges across the picture: Graphviz would lay out about {layout} "
+                 "boxes, more than {k} × max_nodes={max_nodes}, which takes minutes",
+                 drawn=f"{drawn:,}", layout=f"{layout:,}", k=PER_NODE, max_nodes=f"{max_nodes:,}")
+    options = _("; ").join(f"({k}) {w}" for k, w in enumerate(ways, 1))
+    return _("draw_dot: {size}. Instead: {options}.", size=size, options=options)

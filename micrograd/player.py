@@ -28,6 +28,7 @@ from importlib import resources
 
 from .engine import Value, topological_order
 from .files import write_atomic
+from .i18n import N_, _, get_language, ngettext
 from .player_math import math_lines
 from .render import check_size, draw_dot
 from .renderer import RendererNotFound, png_data_uri, render
@@ -43,34 +44,42 @@ _NOISE = re.compile(r'<title>v\d+(?:op)?(?:&#45;&gt;v\d+(?:op)?)?</title>\n?|<!-
 _SURROGATE = re.compile(r'[\ud800-\udfff]')            # drawn as U+FFFD by render: the same here
 _STATIC_STEPS = 300      # steps written out as text where the player cannot run (an untrusted notebook)
 _STATIC_PICTURE = 300    # values at most, for the final picture there (a PNG: bigger ones get large)
-TRUST = ("Not trusted, so the step-through player cannot run here: run the cell again, or trust the "
+ALT = N_("the graph with every value and its final gradient")
+TITLE = N_("micrograd: backpropagation, step by step")
+TRUST = N_("Not trusted, so the step-through player cannot run here: run the cell again, or trust the "
          "notebook (JupyterLab: Ctrl+Shift+C, “Trust Notebook”; a terminal: jupyter trust FILE.ipynb).")
 
 
-def step_through(root, *, rankdir='LR', delay=0.8, start='backward', leaves=False):
+def step_through(root, *, rankdir='LR', delay=0.8, start='backward', leaves=False, lang=None):
     """A Player for the graph ending in `root`: displays in Jupyter; `save_html(path)` writes a page.
 
     delay: seconds per step while playing (the page has a speed control too); start: 'backward' or
-    'forward', the pass shown first; leaves=True: a step of its own for every input, as well.
+    'forward', the pass shown first; leaves=True: a step of its own for every input, as well;
+    lang: 'en' or 'zh', the language of every word on the page (default: micrograd.set_language's).
     """
-    return Player(root, rankdir=rankdir, delay=delay, start=start, leaves=leaves)
+    return Player(root, rankdir=rankdir, delay=delay, start=start, leaves=leaves, lang=lang)
 
 
 class Player:
     """The forward and backward steps of one graph, and the HTML that plays them."""
 
-    def __init__(self, root, *, rankdir='LR', delay=0.8, start='backward', leaves=False):
+    def __init__(self, root, *, rankdir='LR', delay=0.8, start='backward', leaves=False, lang=None):
+        self.lang = lang = get_language(lang)   # fixed when made: the page is drawn in one language
         if not isinstance(root, Value):
-            raise TypeError(f"step_through: root must be a Value (the output to step back from), "
-                            f"not {type(root).__name__}")
+            raise TypeError(_("step_through: root must be a Value (the output to step back from), "
+                              "not {type}", lang, type=type(root).__name__))
         if start not in ('backward', 'forward'):
-            raise ValueError(f"step_through: start must be 'backward' or 'forward', not {start!r}")
+            raise ValueError(_("step_through: start must be 'backward' or 'forward', not {start}",
+                               lang, start=repr(start)))
         if isinstance(delay, bool) or not isinstance(delay, numbers.Real):
-            raise TypeError(f"step_through: delay must be a number of seconds, not {type(delay).__name__}")
+            raise TypeError(_("step_through: delay must be a number of seconds, not {type}", lang,
+                              type=type(delay).__name__))
         if not (math.isfinite(delay) and delay > 0):
-            raise ValueError(f"step_through: delay must be a positive, finite number of seconds, not {delay!r}")
+            raise ValueError(_("step_through: delay must be a positive, finite number of seconds, "
+                               "not {delay}", lang, delay=repr(delay)))
         if not isinstance(leaves, bool):
-            raise TypeError(f"step_through: leaves must be True or False, not {leaves!r}")
+            raise TypeError(_("step_through: leaves must be True or False, not {leaves}", lang,
+                              leaves=repr(leaves)))
         check_size(root)                        # a graph too big to draw: refused before any step
         order = topological_order(root)
         index = {v: i for i, v in enumerate(order)}
@@ -85,22 +94,24 @@ class Player:
         for s in self.backward:
             names[s.node] = s.name
         L, root_name, n = self.backward[0].L, self.backward[0].name, len(order)
-        self._text = [s.explain() for s in self.backward]
+        self._text = [s.explain(lang) for s in self.backward]
         self._data = {
             'parents': parents,
             'delay': max(50, round(delay * 1000)),
             'start': start,
             'leaves': leaves,
+            'words': _words(lang),
             'forward': {
-                'intro': f"Forward pass: {n} values, from the inputs to {root_name}. "
-                         f"Press Next (or →) to compute the first value.",
-                'steps': [_step_json(s, s.explain(), {names[i] for i in (s.node, *s.parents)})
+                'intro': _("Forward pass: {n} values, from the inputs to {root}. Press Next (or →) "
+                           "to compute the first value.", lang, n=n, root=root_name),
+                'steps': [_step_json(s, s.explain(lang), {names[i] for i in (s.node, *s.parents)})
                           for s in self.forward],
             },
             'backward': {
-                'intro': f"Backward pass: {n} values, from {root_name} back to the inputs. Each step "
-                         f"takes a node whose gradient is complete and pushes it to its parents: "
-                         f"∂{L}/∂parent += ∂node/∂parent · ∂{L}/∂node. Press Next (or →) to start.",
+                'intro': _("Backward pass: {n} values, from {root} back to the inputs. Each step "
+                           "takes a node whose gradient is complete and pushes it to its parents: "
+                           "{rule}. Press Next (or →) to start.", lang, n=n, root=root_name,
+                           rule=_("∂{L}/∂parent += ∂node/∂parent · ∂{L}/∂node", lang, L=L)),
                 'steps': [_step_json(s, text, _step_names(s, names, parents), _grads(s))
                           for s, text in zip(self.backward, self._text)],
             },
@@ -117,23 +128,26 @@ class Player:
     def text(self):
         """The backward pass as text, then how to see the player in an untrusted notebook."""
         n = len(self._text)
-        blocks = [f"backward pass: {n} step{'s' * (n != 1)}"]
-        blocks += [f"step {k}/{n}  " + t.replace('\n', '\n    ') for k, t in enumerate(self._text, 1)]
-        return _SURROGATE.sub('\ufffd', '\n'.join(blocks + [TRUST]))
+        blocks = [ngettext("backward pass: {n} step", "backward pass: {n} steps", n, self.lang)]
+        blocks += [_("step {number}/{n}", self.lang, number=k, n=n) + "  " + t.replace('\n', '\n    ')
+                   for k, t in enumerate(self._text, 1)]
+        return _SURROGATE.sub('\ufffd', '\n'.join(blocks + [_(TRUST, self.lang)]))
 
     def _static_text(self, most=_STATIC_STEPS):
         """The steps for where the script does not run: all of them up to `most`, then a count."""
         lines = self.text().split('\n')[:-1]
         if len(self._text) <= most:
             return '\n'.join(lines)
-        cut = next(i for i, line in enumerate(lines) if line.startswith(f"step {most + 1}/"))
-        return '\n'.join(lines[:cut] + [f"… and {len(self._text) - most} more steps (the player shows them all)"])
+        first = _("step {number}/{n}", self.lang, number=most + 1, n=len(self._text))
+        cut = next(i for i, line in enumerate(lines) if line.startswith(first))
+        return '\n'.join(lines[:cut] + [_("… and {n} more steps (the player shows them all)",
+                                            self.lang, n=len(self._text) - most)])
 
     def _static_picture(self):
         if not self._picture:
             return ''
         return (f'\n<p><img class="mg-picture" style="max-width: 100%; height: auto" '
-                f'src="{self._picture}" alt="the graph with every value and its final gradient"></p>')
+                f'src="{self._picture}" alt="{html.escape(_(ALT, self.lang))}"></p>')
 
     def html(self):
         """The player as an HTML fragment (its own <style> and <script>), with a fresh id."""
@@ -144,42 +158,47 @@ class Player:
         data = data.replace('<', '\\u003c').replace('>', '\\u003e').replace('&', '\\u0026')
         n = len(self.backward)
         start = self._data['start']
+        w = {k: html.escape(v) for k, v in _page_words(self.lang).items()}
+        said = {'forward': w['forward_pass'], 'backward': w['backward_pass']}
         radio = ''.join(
             f'<label><input type="radio" name="{pid}-pass" value="{p}"'
-            f'{" checked" if p == start else ""}> {p} pass</label>' for p in ('forward', 'backward'))
+            f'{" checked" if p == start else ""}> {said[p]}</label>' for p in ('forward', 'backward'))
         speeds = sorted({0.25, 0.5, 1.0, 2.0, self._data['delay'] / 1000})
         speed = ''.join(f'<option value="{round(s * 1000)}"{" selected" if round(s * 1000) == self._data["delay"] else ""}>'
                         f'{s:g} s</option>' for s in speeds)
-        page = f"""<div class="mg-player" id="{pid}" tabindex="0" aria-label="backpropagation, step by step">
+        summary = html.escape(ngettext("The backward pass as text ({n} step)",
+                                       "The backward pass as text ({n} steps)", n, self.lang))
+        count = html.escape(_("step {k} / {n}", self.lang, k=0, n=n))
+        page = f"""<div class="mg-player" id="{pid}" tabindex="0" aria-label="{w['title']}">
 <style>{_asset('player.css')}</style>
 <div class="mg-static">
-<p class="mg-trust">{html.escape(TRUST)}</p>{self._static_picture()}
-<details><summary>The backward pass as text ({n} step{'s' * (n != 1)})</summary>
+<p class="mg-trust">{html.escape(_(TRUST, self.lang))}</p>{self._static_picture()}
+<details><summary>{summary}</summary>
 <pre>{html.escape(self._static_text())}</pre></details>
 </div>
 <div class="mg-live" hidden="hidden">
 <div class="mg-bar">
-<span class="mg-pass" role="radiogroup" aria-label="pass">{radio}</span>
-<button type="button" class="mg-prev" aria-label="Previous">◀ Previous</button>
-<button type="button" class="mg-play" aria-label="Play">▶ Play</button>
-<button type="button" class="mg-next" aria-label="Next">Next ▶</button>
-<input type="range" class="mg-slider" min="0" max="{n}" value="0" step="1" aria-label="step">
-<span class="mg-count">step 0 / {n}</span>
-<label class="mg-opt">speed <select class="mg-speed" aria-label="seconds per step">{speed}</select></label>
-<label class="mg-opt"><input type="checkbox" class="mg-leaves"{" checked" if self._data['leaves'] else ""}> leaf steps</label>
-<span class="mg-zoom" role="group" aria-label="zoom">
-<button type="button" class="mg-out" aria-label="Zoom out">−</button>
-<button type="button" class="mg-in" aria-label="Zoom in">+</button>
-<button type="button" class="mg-all" aria-label="Whole graph">whole graph</button></span>
+<span class="mg-pass" role="radiogroup" aria-label="{w['pass']}">{radio}</span>
+<button type="button" class="mg-prev" aria-label="{w['previous']}">◀ {w['previous']}</button>
+<button type="button" class="mg-play" aria-label="{w['play']}">▶ {w['play']}</button>
+<button type="button" class="mg-next" aria-label="{w['next']}">{w['next']} ▶</button>
+<input type="range" class="mg-slider" min="0" max="{n}" value="0" step="1" aria-label="{w['step']}">
+<span class="mg-count">{count}</span>
+<label class="mg-opt">{w['speed']} <select class="mg-speed" aria-label="{w['seconds']}">{speed}</select></label>
+<label class="mg-opt"><input type="checkbox" class="mg-leaves"{" checked" if self._data['leaves'] else ""}> {w['leaf_steps']}</label>
+<span class="mg-zoom" role="group" aria-label="{w['zoom']}">
+<button type="button" class="mg-out" aria-label="{w['zoom_out']}">−</button>
+<button type="button" class="mg-in" aria-label="{w['zoom_in']}">+</button>
+<button type="button" class="mg-all" aria-label="{w['whole']}">{w['whole']}</button></span>
 </div>
 <div class="mg-main">
-<div class="mg-graph" title="drag to pan · wheel or pinch to zoom · click a value to jump to its step">{svg}</div>
+<div class="mg-graph" title="{w['graph_hint']}">{svg}</div>
 <div class="mg-side">
 <div class="mg-status" role="status" aria-live="polite"></div>
-<div class="mg-key"><span class="mg-k-current">■</span> the node of this step
-<span class="mg-k-target">■</span> its parents (backward) or inputs (forward)<br>
-grad <span class="mg-k-new">just added</span> · <span class="mg-k-partial">partial sum: more paths to come</span> · blank: not computed yet<br>
-click a value to jump to its step; drag to pan, wheel or pinch to zoom (once the player has focus)</div>
+<div class="mg-key"><span class="mg-k-current">■</span> {w['key_current']}
+<span class="mg-k-target">■</span> {w['key_target']}<br>
+grad <span class="mg-k-new">{w['key_new']}</span> · <span class="mg-k-partial">{w['key_partial']}</span> · {w['key_blank']}<br>
+{w['key_hint']}</div>
 </div>
 </div>
 </div>
@@ -189,11 +208,15 @@ microgradPlayer("{pid}");</script>
 </div>"""
         return _SURROGATE.sub('\ufffd', page)
 
-    def save_html(self, path, title='micrograd: backpropagation, step by step'):
-        """Write a standalone page (no network needed) and return its path."""
+    def save_html(self, path, title=TITLE):
+        """Write a standalone page (no network needed) and return its path; title: the page's
+        (default 'micrograd: backpropagation, step by step', in the player's language)."""
+        if title == TITLE:                  # the default title, said in the player's language
+            title = _(TITLE, self.lang)
         if not isinstance(title, str):
-            raise TypeError(f"save_html: title must be a str, not {type(title).__name__}")
-        page = (f'<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+            raise TypeError(_("save_html: title must be a str, not {type}", self.lang,
+                              type=type(title).__name__))
+        page = (f'<!DOCTYPE html>\n<html lang="{_HTML_LANG[self.lang]}">\n<head>\n<meta charset="utf-8">\n'
                 f'<meta name="viewport" content="width=device-width, initial-scale=1">\n'
                 f'<meta name="color-scheme" content="light dark">\n'
                 f'<title>{html.escape(_SURROGATE.sub(chr(0xfffd), title))}</title>\n'
@@ -201,6 +224,42 @@ microgradPlayer("{pid}");</script>
                 f'{{ body {{ background: #111827; color: #e5e7eb; }} }}</style>\n'
                 f'</head>\n<body>\n{self.html()}\n</body>\n</html>\n')
         return write_atomic(path, page)
+
+
+_HTML_LANG = {'en': 'en', 'zh': 'zh-CN'}
+
+
+def _page_words(lang):
+    """Every word of the page's controls and key, in `lang` (the HTML part)."""
+    return {
+        'title': _("backpropagation, step by step", lang), 'pass': _("pass", lang),
+        'forward_pass': _("forward pass", lang), 'backward_pass': _("backward pass", lang),
+        'previous': _("Previous", lang), 'play': _("Play", lang), 'next': _("Next", lang),
+        'step': _("step", lang), 'speed': _("speed", lang),
+        'seconds': _("seconds per step", lang), 'leaf_steps': _("leaf steps", lang),
+        'zoom': _("zoom", lang), 'zoom_out': _("Zoom out", lang), 'zoom_in': _("Zoom in", lang),
+        'whole': _("whole graph", lang),
+        'graph_hint': _("drag to pan · wheel or pinch to zoom · click a value to jump to its step",
+                        lang),
+        'key_current': _("the node of this step", lang),
+        'key_target': _("its parents (backward) or inputs (forward)", lang),
+        'key_new': _("just added", lang), 'key_partial': _("partial sum: more paths to come", lang),
+        'key_blank': _("blank: not computed yet", lang),
+        'key_hint': _("click a value to jump to its step; drag to pan, wheel or pinch to zoom (once "
+                      "the player has focus)", lang),
+    }
+
+
+def _words(lang):
+    """The words player.js writes itself, in `lang` ({k} and {n} filled in by the script)."""
+    return {
+        'forward': _("Forward pass", lang), 'backward': _("Backward pass", lang),
+        'stepOf': _("step {k} of {n}", lang, k='{k}', n='{n}'), 'ready': _("ready", lang),
+        'count': _("step {k} / {n}", lang, k='{k}', n='{n}'),
+        'play': _("Play", lang), 'pause': _("Pause", lang),
+        'folded': _(" The inputs’ own steps are folded into the step that completes them (tick "
+                    "“leaf steps” to see them).", lang),
+    }
 
 
 def _step_names(step, names, parents):

@@ -16,7 +16,9 @@ import re
 __all__ = ['math_lines', 'plain_text']
 
 _SUPERSCRIPTS = '⁰¹²³⁴⁵⁶⁷⁸⁹'
-_WORD = r"[^\W\d_" + _SUPERSCRIPTS + r"][^\W" + _SUPERSCRIPTS + r"]*"
+_CJK_RANGE = '\u3000-\u303f\u4e00-\u9fff\uff00-\uffef'   # Chinese characters and punctuation
+_WORD = r"[^\W\d_" + _SUPERSCRIPTS + _CJK_RANGE + r"][^\W" + _SUPERSCRIPTS + _CJK_RANGE + r"]*"
+_CJK = re.compile(r"[" + _CJK_RANGE + r"“”]+ ?")              # Chinese prose: never math
 _IDENT = re.compile(_WORD + r"(?:\[[^\]\s]*\])*'*")           # x1, a[3][1], σ', z''
 _NUMBER = re.compile(r"-?\d+(?:\.\d+)?(?:e[+-]?\d+)?(?![\w.])")
 _PROSE_WORD = re.compile(r"(?:[A-Za-z][a-z']+|a(?= (?!is\b)[a-z]{2}))(?![\w\[(])")   # 'a leaf', not 'a is' 
@@ -60,7 +62,8 @@ def _line(line, names, spelled):
             segments.append('\u2003')
             i += 2
             continue
-        prose = _prose_at(line, i, names)
+        cjk = _CJK.match(line, i)
+        prose = cjk[0] if cjk else _prose_at(line, i, names)
         if prose:
             if formula:
                 segments.append(_structure(formula))

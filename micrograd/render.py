@@ -59,6 +59,7 @@ from .layout import (GraphTooLarge, LARGE, LARGE_LAYOUT, TRUNK_WEIGHT, boxes, re
                      trunks)
 from .renderer import Drawing, RendererNotFound, render, render_svg
 from .files import write_atomic
+from .i18n import N_, _
 
 __all__ = ['draw_dot', 'to_svg', 'to_png', 'to_pdf', 'check_size', 'legend', 'render_svg',
            'RendererNotFound', 'GraphTooLarge', 'ROLE_COLORS']
@@ -68,11 +69,11 @@ ROLE_COLORS = types.MappingProxyType({
     'constant': '#f3f4f6'})
 _OP_COLOR, _NEURON_COLOR = '#f3f4f6', '#e9d5ff'
 _SIDES = {'LR': ('e', 'w'), 'RL': ('w', 'e'), 'TB': ('s', 'n'), 'BT': ('n', 's')}
-_ROLE_MEANING = (('input', 'input: a leaf, not a parameter'),
-                 ('constant', 'constant: a number in the formula'),
-                 ('parameter', 'parameter: w[l][j][k] or b[l][j]'),
-                 ('output', 'output: the root (the loss)'),
-                 ('interior', 'interior: computed on the way'))
+_ROLE_MEANING = (('input', N_('input: a leaf, not a parameter')),
+                 ('constant', N_('constant: a number in the formula')),
+                 ('parameter', N_('parameter: w[l][j][k] or b[l][j]')),
+                 ('output', N_('output: the root (the loss)')),
+                 ('interior', N_('interior: computed on the way')))
 
 
 def draw_dot(root, format='svg', rankdir='LR', *, show_grad=True, grads=None,
@@ -100,7 +101,7 @@ def draw_dot(root, format='svg', rankdir='LR', *, show_grad=True, grads=None,
     _declare_edges(g, plan, drawing, lit, show_local_grads, rankdir)
     if legend:
         with drawing.subgraph(name='cluster_legend') as c:
-            c.attr(label='legend', id='legend', style='rounded', color=theme['cluster'],
+            c.attr(label=_('legend'), id='legend', style='rounded', color=theme['cluster'],
                    fontcolor=theme['ink'], fontname='Helvetica', fontsize=style['cluster'])
             _add_legend(c)
     drawing.titles = _titles(g, plan)
@@ -213,7 +214,7 @@ def _declare_neuron_boxes(g, plan, bodies, fields, lit, rankdir, clusters):
         i = plan.box[key]
         members = plan.members[key]
         ops = list(dict.fromkeys(g.order[k]._op for k in members if g.order[k]._prev))
-        title = f"neuron {key[2]}: {' → '.join(ops)}" if ops else f"neuron {key[2]}"
+        title = _("neuron {j}", j=key[2]) + (f": {' → '.join(ops)}" if ops else '')
         out = g.roles[i] == 'output'            # the box that holds the root is coloured as the output
         bodies.body(key[:2]).append(dot.statement(
             f"v{i}", f"v{i}", 'neuron output' if out else 'neuron',
@@ -302,8 +303,12 @@ def _titles(g, plan):
     """Hover text by node id: a value's full name and formula; a neuron box's layer and neuron."""
     titles = {f"v{i}": g.titles[i] for i in range(len(g)) if not plan.folded[i]}
     for (e, l, j), i in plan.box.items():
-        where = f" of example {e}" if e is not None else ''
-        titles[f"v{i}"] = f"neuron {j} of layer {l}{where}: shows {g.names[i]}\n{g.titles[i]}"
+        if e is None:
+            where = _("neuron {j} of layer {l}: shows {name}", j=j, l=l, name=g.names[i])
+        else:
+            where = _("neuron {j} of layer {l} of example {e}: shows {name}", j=j, l=l, e=e,
+                      name=g.names[i])
+        titles[f"v{i}"] = f"{where}\n{g.titles[i]}"
     return titles
 
 
@@ -311,7 +316,7 @@ def _add_legend(g):
     """One coloured record per role and an op oval (ids start with `legend-`)."""
     for role, meaning in _ROLE_MEANING:
         g.body.append(dot.statement(f"legend_{role}", f"legend-{role}", f"legend {role}", False,
-                                    label=dot.record_field(meaning), shape='record', style='filled',
+                                    label=dot.record_field(_(meaning)), shape='record', style='filled',
                                     fillcolor=ROLE_COLORS[role]))
     g.body.append(dot.statement("legend_op", "legend-op", 'legend op', False, label='op',
                                 shape='ellipse', style='filled', fillcolor=_OP_COLOR))

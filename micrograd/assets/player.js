@@ -15,6 +15,7 @@ window.microgradPlayer = window.microgradPlayer || function (id, tries) {
 
   var MATHML = 'http://www.w3.org/1998/Math/MathML', BREAK = {'o=': 1, 'o+=': 1, 'o+': 1, 'o−': 1};
   var data = JSON.parse(root.querySelector('script.mg-data').textContent);
+  var words = data.words;             // the page's own words, in the learner's language (player.py)
   var n = data.parents.length;
   function $(sel) { return root.querySelector(sel); }
   function svgEl(name) { return document.getElementById(id + '-' + name); }
@@ -182,22 +183,21 @@ window.microgradPlayer = window.microgradPlayer || function (id, tries) {
         setText(i, gradText[i], 'grad ', '');
       }
     }
-    head.textContent = (mode === 'backward' ? 'Backward pass' : 'Forward pass') +
-      (pos > 0 ? ' · step ' + pos + ' of ' + last : ' · ready');
+    head.textContent = (mode === 'backward' ? words.backward : words.forward) + ' · ' +
+      (pos > 0 ? words.stepOf.replace('{k}', pos).replace('{n}', last) : words.ready);
     if (pos > 0) {
       var step = steps[pos - 1], all = [step.s].concat(step.extra);
       explain([].concat.apply([], all.map(function (x) { return x.math; })),
               all.map(function (x) { return x.text; }).join('\n'));
       highlight(step.s.node);
     } else {
-      var intro = data[mode].intro + (steps.length < data[mode].steps.length ?
-        ' The inputs’ own steps are folded into the step that completes them (tick “leaf steps” to see them).' : '');
+      var intro = data[mode].intro + (steps.length < data[mode].steps.length ? words.folded : '');
       explain([[intro]], intro);
       overview();
     }
     slider.max = String(last);
     slider.value = String(pos);
-    count.textContent = 'step ' + pos + ' / ' + last;
+    count.textContent = words.count.replace('{k}', pos).replace('{n}', last);
   }
 
   // --- the view: a pan and a zoom of the drawing, kept on the step ----------------------------
@@ -418,8 +418,8 @@ window.microgradPlayer = window.microgradPlayer || function (id, tries) {
         if (pos >= steps.length) setPlaying(false);
       }, parseInt(speed.value, 10));
     }
-    playButton.textContent = on ? '❚❚ Pause' : '▶ Play';
-    playButton.setAttribute('aria-label', on ? 'Pause' : 'Play');
+    playButton.textContent = on ? '❚❚ ' + words.pause : '▶ ' + words.play;
+    playButton.setAttribute('aria-label', on ? words.pause : words.play);
   }
 
   function go(to) { setPlaying(false); show(to); }

@@ -16,8 +16,10 @@ package; 130 interrupted.
 import argparse
 import sys
 
+from .. import i18n
+from ..i18n import _
 from . import demo, grade, graph, train
-from .common import CommandError
+from .common import CommandError, Formatter, add_lang, speak
 
 __all__ = ['main', 'build_parser', 'COMMANDS', 'CommandError']
 
@@ -25,37 +27,64 @@ COMMANDS = (demo, graph, train, grade)
 
 
 def main(argv=None):
-    """Run the command line; returns the exit code (0 on success)."""
+    """Run the command line; returns the exit code (0 on success).  `--lang zh` (anywhere, on any
+    command) speaks Chinese for this run, --help included; the language before is restored after."""
     for stream in (sys.stdout, sys.stderr):     # ∂ and σ on a terminal that cannot show them: '?'
         if hasattr(stream, 'reconfigure'):
             stream.reconfigure(errors='replace')
+    argv = sys.argv[1:] if argv is None else list(argv)
+    with i18n.language(_lang_in(argv)):
+        return _main(argv)
+
+
+def _lang_in(argv):
+    """The value of --lang in argv (read before the parser is built, so --help is translated)."""
+    for i, a in enumerate(argv):
+        if a == '--':
+            break
+        if a == '--lang' and i + 1 < len(argv):
+            value = argv[i + 1]
+        elif a.startswith('--lang='):
+            value = a.split('=', 1)[1]
+        else:
+            continue
+        return value if value in i18n.LANGUAGES else None    # argparse reports a bad one
+    return None
+
+
+def _main(argv):
     parser = build_parser()
     args, extra = parser.parse_known_args(argv)
     if extra:
         hint = ''
         if args.command == 'graph' and any(a[:1] == '-' and a[:2] != '--' for a in extra):
-            hint = " (an EXPR that starts with '-' needs '--' before it: graph -- '-x' x=1)"
-        parser.error(f"unrecognized arguments: {' '.join(extra)}{hint}")
+            hint = _(" (an EXPR that starts with '-' needs '--' before it: graph -- '-x' x=1)")
+        parser.error(_("unrecognized arguments: {args}", args=' '.join(extra)) + hint)
     if args.command is None:                    # `python -m micrograd` alone: the demo
         args = parser.parse_args(['demo'])
     try:
         code = args.run(args)
     except CommandError as e:
-        print(f"micrograd {args.command}: error: {e}", file=sys.stderr)
+        print(_("micrograd {command}: error: {message}", command=args.command, message=e),
+              file=sys.stderr)
         return e.code
     except KeyboardInterrupt:
-        print(f"micrograd {args.command}: interrupted", file=sys.stderr)
+        print(_("micrograd {command}: interrupted", command=args.command), file=sys.stderr)
         return 130
     return code or 0
 
 
 def build_parser():
     parser = argparse.ArgumentParser(
-        prog='micrograd', description="Backpropagation, shown: run the seeds' worked examples, "
-        "draw and step through the graph of an expression, or train a small network. "
-        "With no command, runs `demo`.",
-        epilog="`micrograd COMMAND --help` describes each command's options.")
-    parser.add_argument('--version', action='version', version=f"%(prog)s {_version()}")
+        prog='micrograd', description=_("Backpropagation, shown: run the seeds' worked examples, "
+                                        "draw and step through the graph of an expression, or "
+                                        "train a small network. With no command, runs `demo`."),
+        epilog=_("`micrograd COMMAND --help` describes each command's options."),
+        formatter_class=Formatter, add_help=False)
+    speak(parser)
+    parser.add_argument('--version', action='version', version=f"%(prog)s {_version()}",
+                        help=_("show the version and exit"))
+    add_lang(parser)
     commands = parser.add_subparsers(dest='command', metavar='COMMAND')
     for command in COMMANDS:
         command.add(commands)

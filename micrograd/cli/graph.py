@@ -2,6 +2,7 @@
 the step-through page and the backward pass as text."""
 import math
 
+from ..i18n import _, ngettext
 from . import paths
 from .common import CommandError, command
 
@@ -10,26 +11,26 @@ PICTURES, HTML = ('.svg', '.png', '.pdf'), ('.html', '.htm')
 
 def add(commands):
     from ..expr import FUNCTIONS
-    p = command(commands, 'graph', "the graph of an expression: value, gradients, picture, steps",
-                "Parse EXPR (numbers, names, + - * / **, unary minus, parentheses and\n"
-                f"{' '.join(FUNCTIONS)}), run backward, and print the value and the\n"
-                "gradient of every input.  Nothing is passed to eval: anything else is refused\n"
-                "with a message that points at the column.",
-                "examples:\n"
+    p = command(commands, 'graph', _("the graph of an expression: value, gradients, picture, steps"),
+                _("Parse EXPR (numbers, names, + - * / **, unary minus, parentheses and\n"
+                  "{functions}), run backward, and print the value and the\n"
+                  "gradient of every input.  Nothing is passed to eval: anything else is refused\n"
+                  "with a message that points at the column.", functions=' '.join(FUNCTIONS)),
+                _("examples:") + "\n"
                 "  python -m micrograd graph 'tanh(w*x + b)' x=2 w=-3 b=6.88 -o neuron.svg\n"
                 "  python -m micrograd graph 'x*x + log(x)' x=3 --steps --html steps.html\n"
-                "  python -m micrograd graph -- '-x**2' x=3     (an EXPR starting with '-' "
-                "needs '--' before it)", run, writes_files=True)
-    p.add_argument('expr', metavar='EXPR', help="the expression, in quotes, e.g. 'tanh(w*x + b)'")
+                "  python -m micrograd graph -- '-x**2' x=3     "
+                + _("(an EXPR starting with '-' needs '--' before it)"), run, writes_files=True)
+    p.add_argument('expr', metavar='EXPR', help=_("the expression, in quotes, e.g. 'tanh(w*x + b)'"))
     p.add_argument('values', metavar='NAME=VALUE', nargs='*',
-                   help="a number for every name in EXPR, e.g. x=2 w=-3 b=6.88")
+                   help=_("a number for every name in EXPR, e.g. x=2 w=-3 b=6.88"))
     p.add_argument('-o', '--out', metavar='FILE.svg|png|pdf',
-                   help="write the graph (data and grad in every node) as a picture: SVG, PNG "
-                        "(for a slide) or PDF, by the file name's extension")
+                   help=_("write the graph (data and grad in every node) as a picture: SVG, PNG "
+                          "(for a slide) or PDF, by the file name's extension"))
     p.add_argument('--html', metavar='FILE.html',
-                   help="write a standalone step-through page of the forward and backward passes")
+                   help=_("write a standalone step-through page of the forward and backward passes"))
     p.add_argument('--steps', action='store_true',
-                   help="print the backward pass as text, one chain-rule step at a time")
+                   help=_("print the backward pass as text, one chain-rule step at a time"))
 
 
 def run(args):
@@ -37,20 +38,22 @@ def run(args):
     from ..expr import ParseError, parse
     from ..trace import backward_steps, format_steps
     if args.out is not None:
-        paths.check_file(args.out, '-o', PICTURES, 'a picture')
+        paths.check_file(args.out, '-o', PICTURES, _('a picture'))
     if args.html is not None:
-        paths.check_file(args.html, '--html', HTML, 'a web page')
+        paths.check_file(args.html, '--html', HTML, _('a web page'))
     leaves = {name: Value(x, label=name) for name, x in _assignments(args.values)}
     try:
         f = parse(args.expr, **leaves)
     except ParseError as e:
-        why = "cannot compute it at these values" if e.__cause__ else "cannot use this expression"
-        raise CommandError(f"{why}: {e}") from None
+        why = _("cannot compute it at these values") if e.__cause__ else \
+            _("cannot use this expression")
+        raise CommandError(_("{why}: {error}", why=why, error=e)) from None
     in_graph = set(topological_order(f))
     unused = [name for name, leaf in leaves.items() if leaf not in in_graph]
     if unused:
-        raise CommandError(f"{', '.join(unused)} {'is' if len(unused) == 1 else 'are'} given a value "
-                           f"but not used in {args.expr!r}")
+        raise CommandError(ngettext("{names} is given a value but not used in {expr}",
+                                    "{names} are given a value but not used in {expr}",
+                                    len(unused), names=', '.join(unused), expr=repr(args.expr)))
     f.label = f.label or 'f'
     try:
         f.backward()
@@ -65,10 +68,10 @@ def run(args):
         print(format_steps(backward_steps(f)))
     if args.out is not None:
         paths.write_svg(f, args.out, '-o')
-        print(f"picture: {args.out}")
+        print(_("picture: {path}", path=args.out))
     if args.html is not None:
         paths.write_player(f, args.html, '--html', f"micrograd: {args.expr.strip()}")
-        print(f"step-through: {args.html}")
+        print(_("step-through: {path}", path=args.html))
 
 
 def _assignments(items):
@@ -78,15 +81,17 @@ def _assignments(items):
         name, eq, number = item.partition('=')
         name = name.strip()
         if not eq or not name.isidentifier():
-            raise CommandError(f"expected NAME=VALUE (like x=2), not {item!r}")
+            raise CommandError(_("expected NAME=VALUE (like x=2), not {item}", item=repr(item)))
         try:
             x = float(number)
         except ValueError:
-            raise CommandError(f"{name}={number!r}: the value must be a number, like {name}=2.5") from None
+            raise CommandError(_("{name}={number}: the value must be a number, like {name}=2.5",
+                                 name=name, number=repr(number))) from None
         if not math.isfinite(x):
-            raise CommandError(f"{name}={number}: the value must be a finite number")
+            raise CommandError(_("{name}={number}: the value must be a finite number", name=name,
+                                 number=number))
         if name in seen:
-            raise CommandError(f"{name} is given twice")
+            raise CommandError(_("{name} is given twice", name=name))
         seen.add(name)
         pairs.append((name, x))
     return pairs

@@ -12,6 +12,7 @@ import os
 import tempfile
 
 from ..files import write_atomic
+from ..i18n import _
 from .common import CommandError, drawn
 
 
@@ -19,17 +20,20 @@ def check_file(path, option, suffixes, kind):
     """Refuse now, before any work, an output file `path` (given as `option`) that could not be
     written: the wrong kind of name, a folder, a device, a missing or read-only folder."""
     if not path:
-        raise bad(path, option, "no file name given")
+        raise bad(path, option, _("no file name given"))
     if not path.lower().endswith(suffixes):
-        ends = ', '.join(suffixes[:-1]) + ' or ' + suffixes[-1] if len(suffixes) > 1 else suffixes[0]
-        raise bad(path, option, f"{option} writes {kind}: give a file name ending in {ends}")
+        ends = suffixes[0] if len(suffixes) == 1 else _("{some} or {last}",
+                                                         some=', '.join(suffixes[:-1]),
+                                                         last=suffixes[-1])
+        raise bad(path, option, _("{option} writes {kind}: give a file name ending in {ends}",
+                                  option=option, kind=kind, ends=ends))
     _usable_name(path, option)
     if os.path.isdir(path):
-        raise bad(path, option, "it is a folder: give the name of a file in it")
+        raise bad(path, option, _("it is a folder: give the name of a file in it"))
     if os.path.lexists(path) and not os.path.isfile(path):
-        raise bad(path, option, "it is not a regular file (a device, a pipe or a broken link)")
+        raise bad(path, option, _("it is not a regular file (a device, a pipe or a broken link)"))
     if os.path.exists(path) and not os.access(path, os.W_OK):
-        raise bad(path, option, "the file is read-only")
+        raise bad(path, option, _("the file is read-only"))
     _check_folder_of(path, option)
 
 
@@ -37,12 +41,13 @@ def check_folder(path, option):
     """Refuse now a folder of outputs (demo -o DIR) that could not be used: DIR may exist (as a
     folder) or not (then its parent must exist, and DIR is created by make_folder)."""
     if not path:
-        raise bad(path, option, "no folder name given")
+        raise bad(path, option, _("no folder name given"))
     _usable_name(path, option)
     if os.path.isdir(path):
         _probe(os.path.join(path, 'x'), path, option)
     elif os.path.lexists(path):
-        raise bad(path, option, f"{option} names the folder to write into, and this is not a folder")
+        raise bad(path, option, _("{option} names the folder to write into, and this is not a "
+                                  "folder", option=option))
     else:
         _check_folder_of(os.path.normpath(path), option, shown=path)
 
@@ -87,20 +92,22 @@ def write_player(root, path, option, title):
 
 
 def bad(path, option, reason):
-    return CommandError(f"cannot write {path!r} ({option}): {reason}")
+    return CommandError(_("cannot write {path} ({option}): {reason}", path=repr(path), option=option,
+                          reason=reason))
 
 
 def _usable_name(path, option):
     if '\0' in path:
-        raise bad(path, option, "a file name cannot contain a NUL character")
+        raise bad(path, option, _("a file name cannot contain a NUL character"))
 
 
 def _check_folder_of(path, option, shown=None):
     shown = path if shown is None else shown
     folder = os.path.dirname(path) or os.curdir
     if not os.path.isdir(folder):
-        what = "is not a folder" if os.path.lexists(folder) else "does not exist"
-        raise bad(shown, option, f"the folder {folder!r} {what} (nothing creates it: make it first)")
+        what = _("is not a folder") if os.path.lexists(folder) else _("does not exist")
+        raise bad(shown, option, _("the folder {folder} {what} (nothing creates it: make it first)",
+                                   folder=repr(folder), what=what))
     _probe(path, shown, option)
 
 

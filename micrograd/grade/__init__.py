@@ -17,6 +17,7 @@ import linecache
 import os
 import sys
 
+from ..i18n import _
 from .checks import CHECKS
 from .report import Outcome, Report
 from .runner import CHILD_ENV, MEMORY_MB, TIMEOUT, LoadError, run
@@ -32,7 +33,8 @@ def grade(ValueClass, *, timeout=TIMEOUT, memory_mb=MEMORY_MB):
         return None
     pieces = _sources(ValueClass)
     where = ", ".join(name for name, _ in pieces)
-    return _grade(pieces, ValueClass.__name__, f"{ValueClass.__name__} from {where}", timeout, memory_mb)
+    return _grade(pieces, ValueClass.__name__, _("{cls} from {where}", cls=ValueClass.__name__,
+                                                 where=where), timeout, memory_mb)
 
 
 def grade_file(path, class_name='Value', *, timeout=TIMEOUT, memory_mb=MEMORY_MB):
@@ -43,13 +45,14 @@ def grade_file(path, class_name='Value', *, timeout=TIMEOUT, memory_mb=MEMORY_MB
             source = f.read()
     except (OSError, UnicodeDecodeError) as e:
         raise LoadError(f"cannot read {path}: {e.strerror if isinstance(e, OSError) else e}") from None
-    return _grade([(path, source)], class_name, f"{class_name} from {path}", timeout, memory_mb)
+    return _grade([(path, source)], class_name, _("{cls} from {where}", cls=class_name, where=path),
+                  timeout, memory_mb)
 
 
 def _grade(pieces, class_name, source, timeout, memory_mb):
     results = run(pieces, class_name, [name for name, *_ in CHECKS], timeout, memory_mb)
-    return Report(source, [Outcome(name, title, read, **results[name])
-                           for name, title, read, _ in CHECKS])
+    return Report(source, [Outcome(name, _(title), read, **results[name])
+                           for name, title, read, _f in CHECKS])
 
 
 def _sources(cls):

@@ -39,6 +39,12 @@ class NotYet(Exception):
 CHECKS = []                  # (name, title, read, function), in the lecture's order
 
 
+def N_(title):
+    """Mark a check's title for the catalog (micrograd/locale): the parent process translates it;
+    this file imports nothing of the package."""
+    return title
+
+
 def check(name, title, read):
     def register(f):
         CHECKS.append((name, title, READ[read], f))
@@ -111,7 +117,7 @@ def fd(f, x, h=1e-6):
 
 # --- the checks ----------------------------------------------------------------------------------
 
-@check('forward', "forward values of + and *", 'forward')
+@check('forward', N_("forward values of + and *"), 'forward')
 def forward(V):
     needs(V, '__add__', '__mul__')
     for expr, f, want in (("Value(2.0) + Value(-3.0)", lambda a, b: a + b, -1.0),
@@ -128,7 +134,7 @@ def forward(V):
         expect(expr, "grad", getattr(out, 'grad', None), 0.0, "a new Value starts with grad = 0.0.")
 
 
-@check('reflected', "reflected operators with plain numbers (x + 1, 2 * x)", 'reflected')
+@check('reflected', N_("reflected operators with plain numbers (x + 1, 2 * x)"), 'reflected')
 def reflected(V):
     needs(V, '__add__', '__mul__')
     for expr, f, want, cause in (
@@ -166,7 +172,8 @@ def _local(V, op, x, want, slips, cause):
     expect(expr, "x.grad", v.grad, 2.0 * slope, why, tol=1e-4)
 
 
-@check('tanh', "tanh: forward, and its local derivative against finite differences", 'local')
+@check('tanh', N_("tanh: forward, and its local derivative against finite differences"),
+       'local')
 def tanh(V):
     _local(V, 'tanh', 0.5, math.tanh,
            lambda x, o: ((1 - x * x, "1 − x² uses the input: ∂tanh(x)/∂x = 1 − tanh²(x) = 1 − o², "
@@ -175,21 +182,22 @@ def tanh(V):
            "∂tanh(x)/∂x = 1 − tanh²(x): self.grad += (1 - t**2) * out.grad.")
 
 
-@check('exp', "exp: forward, and its local derivative against finite differences", 'local')
+@check('exp', N_("exp: forward, and its local derivative against finite differences"), 'local')
 def exp(V):
     _local(V, 'exp', 0.5, math.exp,
            lambda x, o: ((x * o, "that is x·eˣ (a power rule): eˣ is its own derivative."),),
            "∂eˣ/∂x = eˣ = out.data: self.grad += out.data * out.grad.")
 
 
-@check('relu', "relu: forward, and its local derivative against finite differences", 'local')
+@check('relu', N_("relu: forward, and its local derivative against finite differences"),
+       'local')
 def relu(V):
     for x in (-1.5, 2.0):
         _local(V, 'relu', x, lambda t: max(t, 0.0), lambda x, o: (),
                "∂relu(x)/∂x is 1 where x > 0 and 0 elsewhere: self.grad += (out.data > 0) * out.grad.")
 
 
-@check('neuron', "the lecture's neuron: o = tanh(x1·w1 + x2·w2 + b)", 'neuron')
+@check('neuron', N_("the lecture's neuron: o = tanh(x1·w1 + x2·w2 + b)"), 'neuron')
 def neuron(V):
     needs(V, 'tanh', 'backward')
     x1, x2, w1, w2, b = V(2.0), V(0.0), V(-3.0), V(1.0), V(6.8813735870195432)
@@ -212,7 +220,7 @@ def neuron(V):
                    ", ".join(f"{k}.grad = {got[k]:.10g}" for k in wrong), cause)
 
 
-@check('used_twice', "a value used twice (a + a, x * x)", 'paths')
+@check('used_twice', N_("a value used twice (a + a, x * x)"), 'paths')
 def used_twice(V):
     needs(V, 'backward')
     a = V(3.0)
@@ -235,7 +243,7 @@ def used_twice(V):
            lambda got: OVERWRITE if close(got, 3.0) else "∂(x·x)/∂x = x + x = 2x.")
 
 
-@check('diamond', "a diamond: a reaches d along two paths", 'paths')
+@check('diamond', N_("a diamond: a reaches d along two paths"), 'paths')
 def diamond(V):
     needs(V, 'backward')
     expr = "a = Value(3.0); d = (a * Value(2.0)) * (a + Value(1.0)); d.backward()"
@@ -248,7 +256,8 @@ def diamond(V):
            else "a's gradient is the sum over both paths: 2·(a + 1) + 2a = 14.")
 
 
-@check('topological_order', "topological order: each _backward after all of its consumers'", 'topo')
+@check('topological_order', N_("topological order: each _backward after all of its consumers'"),
+       'topo')
 def topological_order(V):
     needs(V, 'backward')
     for flip in (False, True):
@@ -310,7 +319,7 @@ def _binary(V, op, cases):
                 expect(expr + "; backward()", f"{name}.grad", leaf.grad, g, why)
 
 
-@check('subtraction', "x - y and x - 2", 'ops')
+@check('subtraction', N_("x - y and x - 2"), 'ops')
 def subtraction(V):
     sign = "x − y came out as y − x: __sub__ should return self + (-other)."
     _binary(V, '__sub__', (
@@ -320,7 +329,7 @@ def subtraction(V):
         ("Value(6.0) - 2", lambda x, y: x - 2, 4.0, (), WRAP)))
 
 
-@check('division', "x / y and x / 4", 'ops')
+@check('division', N_("x / y and x / 4"), 'ops')
 def division(V):
     _binary(V, '__truediv__', (
         ("x, y = Value(6.0), Value(3.0); x / y", lambda x, y: x / y, 2.0,
@@ -329,7 +338,7 @@ def division(V):
         ("Value(6.0) / 4", lambda x, y: x / 4, 1.5, (), WRAP)))
 
 
-@check('power', "x ** 3 and x ** -1 (a number exponent)", 'ops')
+@check('power', N_("x ** 3 and x ** -1 (a number exponent)"), 'ops')
 def power(V):
     def rule(got):
         if close(got, 3 * 6.0 ** 3) or close(got, -1 * 6.0 ** -1):
@@ -343,7 +352,7 @@ def power(V):
          "x ** n is x.data ** n.")))
 
 
-@check('tanh_overflow', "tanh(±1000) without overflow", 'stable')
+@check('tanh_overflow', N_("tanh(±1000) without overflow"), 'stable')
 def tanh_overflow(V):
     needs(V, 'tanh')
     overflow = ("(e^{2x} − 1)/(e^{2x} + 1) overflows past x ≈ 355 (e^{2x} > 1.8·10³⁰⁸): use "
@@ -357,7 +366,7 @@ def tanh_overflow(V):
                lambda got: overflow if math.isnan(got) else "tanh tends to ±1 for large |x|.")
 
 
-@check('deep_chain', "a chain 10,000 deep without RecursionError", 'topo')
+@check('deep_chain', N_("a chain 10,000 deep without RecursionError"), 'topo')
 def deep_chain(V):
     needs(V, 'backward')
     expr = "x = Value(1.0); y = x; 10,000 times: y = y + Value(1.0); y.backward()"
@@ -370,7 +379,7 @@ def deep_chain(V):
     expect(expr, "x.grad", x.grad, 1.0, "every + passes its gradient on unchanged: x.grad = 1.")
 
 
-@check('second_backward', "what a second backward() does", 'zero_grad')
+@check('second_backward', N_("what a second backward() does"), 'zero_grad')
 def second_backward(V):
     needs(V, 'backward')
     x, y, z = V(2.0), V(-3.0), V(4.0)

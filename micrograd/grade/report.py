@@ -1,6 +1,8 @@
 """The grader's verdict: plain text with ✓ / ✗ for a terminal, HTML for Jupyter."""
 import html
 
+from ..i18n import _, display_width, pad
+
 MARKS = {'pass': '✓', 'fail': '✗', 'not yet': '·', 'note': 'ℹ'}
 COLOURS = {'pass': '#1a7f37', 'fail': '#b42318', 'not yet': '#6e7781', 'note': '#0969da'}
 
@@ -25,9 +27,9 @@ class Outcome:
         if self.status != 'fail':
             return [self.got]
         lines = [f"  {self.expr}"] if self.expr else []
-        lines.append(f"expected {self.expected}, got {self.got}" if self.expected else
-                     f"raised {self.got}")
-        lines += [f"cause: {self.cause}", f"read: {self.read}"]
+        lines.append(_("expected {expected}, got {got}", expected=self.expected, got=self.got)
+                     if self.expected else _("raised {error}", error=self.got))
+        lines += [_("cause: {cause}", cause=self.cause), _("read: {read}", read=self.read)]
         return lines + ([self.traceback] if self.traceback else [])
 
     def __repr__(self):
@@ -58,16 +60,16 @@ class Report:
         return [o.name for o in self.outcomes if o.status == 'fail']
 
     def summary(self):
-        parts = [f"{self.count('pass')} passed", f"{self.count('fail')} failed"]
-        parts += [f"{self.count('not yet')} not yet"] if self.count('not yet') else []
-        parts += [f"{self.count('note')} note"] if self.count('note') else []
-        return ", ".join(parts)
+        parts = [_("{n} passed", n=self.count('pass')), _("{n} failed", n=self.count('fail'))]
+        parts += [_("{n} not yet", n=self.count('not yet'))] if self.count('not yet') else []
+        parts += [_("{n} note", n=self.count('note'))] if self.count('note') else []
+        return _(", ").join(parts)
 
     def __str__(self):
-        width = max(len(o.name) for o in self.outcomes)
-        lines = [f"Grading {self.source}"]
+        width = max(display_width(o.name) for o in self.outcomes)
+        lines = [_("Grading {source}", source=self.source)]
         for o in self.outcomes:
-            lines.append(f"{MARKS[o.status]} {o.name:<{width}}  {o.title}")
+            lines.append(f"{MARKS[o.status]} {pad(o.name, width)}  {o.title}")
             lines += ["      " + line.replace("\n", "\n      ") for line in o.details()]
         return "\n".join(lines + [self.summary()])
 
@@ -84,6 +86,6 @@ class Report:
                 f' {html.escape(o.title)}'
                 + (f'<pre style="margin:4px 0;white-space:pre-wrap;color:{colour}">{detail}</pre>'
                    if detail else '') + '</td></tr>')
-        return (f'<div><b>Grading {html.escape(self.source)}</b>'
+        return (f'<div><b>{html.escape(_("Grading {source}", source=self.source))}</b>'
                 f'<table style="border-collapse:collapse">{"".join(rows)}</table>'
                 f'<i>{html.escape(self.summary())}</i></div>')

@@ -31,14 +31,15 @@ _BUILDERS = (_ex01_mul_local, _ex02_tanh_local, _ex03_local_derivatives, _ex04_c
              _ex14_topological_order, _ex15_new_op, _ex16_find_the_bug, _ex17_fix_the_bug)
 
 
-def all_exercises():
-    """Every exercise, freshly built, in order (ex01 … ex17)."""
-    return [build() for build in _BUILDERS]
+def all_exercises(lang=None):
+    """Every exercise, freshly built, in order (ex01 … ex17), its texts in `lang` ('en' | 'zh';
+    default: micrograd.set_language's, else $MICROGRAD_LANG, else English)."""
+    return [build(lang) for build in _BUILDERS]
 
 
-def get(id):
-    """One exercise by its id ('ex04_chain_w') or its number (4)."""
-    for ex in all_exercises():
+def get(id, lang=None):
+    """One exercise by its id ('ex04_chain_w') or its number (4), its texts in `lang`."""
+    for ex in all_exercises(lang):
         if ex.id == id or (isinstance(id, int) and ex.id.startswith(f"ex{id:02d}_")):
             return ex
     raise KeyError(f"no exercise {id!r}; the ids are: "

@@ -3,11 +3,12 @@ import math
 import numbers
 
 from micrograd import Value
+from micrograd.i18n import N_, _, ngettext
 
 RTOL, ATOL = 1e-6, 1e-9
 
 
-RULE = ("A number is right within a relative 1e-6, or when rounded to 4 or more significant "
+RULE = N_("A number is right within a relative 1e-6, or when rounded to 4 or more significant "
         "figures it equals the exact answer rounded the same way (-0.1216 for -0.12157…; "
         "0.235 counts as 0.2350).")
 
@@ -41,71 +42,81 @@ class _Bad(Exception):
     """An answer of the wrong form (type, length, shape, NaN): the message says what it was."""
 
 
-def _kind(x):
+def _kind(x, lang=None):
+    """What the learner gave, in words: 'a list of 3 items', 'the text 'abc'', 'an int'."""
     if x is None:
         return "None"
     if x is Ellipsis:
-        return "no answer (…)"
+        return _("no answer (…)", lang)
     if isinstance(x, str):
-        return f"the text {x[:30]!r}"
+        return _("the text {text}", lang, text=repr(x[:30]))
     if isinstance(x, (list, tuple)):
-        return f"a {type(x).__name__} of {len(x)} item{'s' * (len(x) != 1)}"
+        return ngettext("a {type} of {n} item", "a {type} of {n} items", len(x), lang,
+                        type=type(x).__name__)
     name = type(x).__name__
-    return f"{'an' if name[0].lower() in 'aeiou' else 'a'} {name}"
+    if name[0].lower() in 'aeiou':
+        return _("an {type}", lang, type=name)
+    return _("a {type}", lang, type=name)
 
 
 def _plain(x):
     return x.tolist() if hasattr(x, 'tolist') else x    # numpy arrays and scalars, without numpy
 
 
-def _number(x, what='the answer'):
+def _number(x, what=None, lang=None):
     x = _plain(x)
+    what = _("the answer", lang) if what is None else what
     if x is Ellipsis:
-        raise _Bad(f"{what} has no answer yet (…)")
+        raise _Bad(_("{what} has no answer yet (…)", lang, what=what))
     if isinstance(x, Value):
-        raise _Bad(f"{what} is a Value ({x!r}); give its number, e.g. v.grad")
+        raise _Bad(_("{what} is a Value ({value}); give its number, e.g. v.grad", lang, what=what,
+                     value=repr(x)))
     if isinstance(x, str):
-        raise _Bad(f"{what} is {_kind(x)}; write the number without quotes")
+        raise _Bad(_("{what} is {kind}; write the number without quotes", lang, what=what,
+                     kind=_kind(x, lang)))
     if isinstance(x, bool) or not isinstance(x, numbers.Real):
-        raise _Bad(f"{what} is {_kind(x)}, not a number")
+        raise _Bad(_("{what} is {kind}, not a number", lang, what=what, kind=_kind(x, lang)))
     x = float(x)
     if not math.isfinite(x):
-        raise _Bad(f"{what} is {x}, but a gradient here is a finite number")
+        raise _Bad(_("{what} is {x}, but a gradient here is a finite number", lang, what=what,
+                     x=x))
     return x
 
 
 def _vector(n):
-    def read(x):
+    def read(x, lang=None):
         x = _plain(x)
         if not isinstance(x, (list, tuple)):
-            raise _Bad(f"the answer is {_kind(x)}, not a list of numbers")
+            raise _Bad(_("the answer is {kind}, not a list of numbers", lang, kind=_kind(x, lang)))
         if len(x) != n:
-            raise _Bad(f"the answer has {len(x)} numbers, not {n}")
-        return tuple(_number(v, f"entry {i}") for i, v in enumerate(x, 1))
+            raise _Bad(_("the answer has {count} numbers, not {n}", lang, count=len(x), n=n))
+        return tuple(_number(v, _("entry {i}", lang, i=i), lang) for i, v in enumerate(x, 1))
     return read
 
 
-def _matrix(x):
+def _matrix(x, lang=None):
     rows = _plain(x)
     if not isinstance(rows, (list, tuple)) or not rows:
-        raise _Bad(f"the answer is {_kind(rows)}, not a list of rows")
+        raise _Bad(_("the answer is {kind}, not a list of rows", lang, kind=_kind(rows, lang)))
     rows = [_plain(r) for r in rows]
     if not all(isinstance(r, (list, tuple)) and r for r in rows) or len({len(r) for r in rows}) > 1:
-        raise _Bad("the rows are not all lists of the same length")
-    return tuple(tuple(_number(v, f"entry ({i}, {k})") for k, v in enumerate(r, 1))
-                 for i, r in enumerate(rows, 1))
+        raise _Bad(_("the rows are not all lists of the same length", lang))
+    return tuple(tuple(_number(v, _("entry ({i}, {k})", lang, i=i, k=k), lang)
+                       for k, v in enumerate(r, 1)) for i, r in enumerate(rows, 1))
 
 
-def _dims(x):
+def _dims(x, lang=None):
     x = _plain(x)
     if not isinstance(x, (list, tuple)) or not x:
-        raise _Bad(f"the answer is {_kind(x)}, not a shape tuple like (rows, columns)")
+        raise _Bad(_("the answer is {kind}, not a shape tuple like (rows, columns)", lang,
+                     kind=_kind(x, lang)))
     if len(x) > 2:
-        raise _Bad(f"the answer has {len(x)} sizes, but a gradient here has at most two")
+        raise _Bad(_("the answer has {count} sizes, but a gradient here has at most two", lang,
+                     count=len(x)))
     for d in x:
         if isinstance(d, bool) or not isinstance(d, numbers.Real) or not math.isfinite(d) \
                 or d != int(d) or d < 1:
-            raise _Bad(f"{d!r:.20} is not a size (a whole number ≥ 1)")
+            raise _Bad(_("{size} is not a size (a whole number ≥ 1)", lang, size=f"{d!r:.20}"))
     return tuple(int(d) for d in x)
 
 
@@ -121,23 +132,25 @@ def _same(a, b):
     return a == b if isinstance(a, str) or isinstance(b, str) else agree(a, b)
 
 
-def _labels(x):
+def _labels(x, lang=None):
     if isinstance(x, str) or not isinstance(x, (list, tuple)):
-        raise _Bad(f"the answer is {_kind(x)}, not a list of labels")
+        raise _Bad(_("the answer is {kind}, not a list of labels", lang, kind=_kind(x, lang)))
     bad = [v for v in x if not isinstance(v, str)]
     if bad:
-        raise _Bad(f"{_kind(bad[0])} is not a label; labels are strings like 'x1'")
+        raise _Bad(_("{kind} is not a label; labels are strings like 'x1'", lang,
+                     kind=_kind(bad[0], lang)))
     return list(x)
 
 
-def _pair(x):
+def _pair(x, lang=None):
     x = _plain(x)
     if not isinstance(x, (list, tuple)) or len(x) != 2:
-        raise _Bad(f"the answer is {_kind(x)}, not a pair")
+        raise _Bad(_("the answer is {kind}, not a pair", lang, kind=_kind(x, lang)))
     k, v = x
     if isinstance(k, bool) or not isinstance(k, numbers.Real) or not math.isfinite(k) \
             or k != int(k):
-        raise _Bad(f"the line number is {_kind(k)}, not a whole number")
+        raise _Bad(_("the line number is {kind}, not a whole number", lang, kind=_kind(k, lang)))
     if not isinstance(v, str):
-        raise _Bad(f"the node is {_kind(v)}; give its label as a string like 'q'")
+        raise _Bad(_("the node is {kind}; give its label as a string like 'q'", lang,
+                     kind=_kind(v, lang)))
     return int(k), v

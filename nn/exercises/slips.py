@@ -2,6 +2,7 @@
 import math
 from itertools import combinations
 
+from micrograd.i18n import N_, _
 from .answers import _same
 
 def _scaled(x, k):
@@ -28,11 +29,11 @@ def _transposed(m):
     return tuple(zip(*m))
 
 
-def _slips(answer, *rules):
+def _slips(answer, *rules, lang=None):
     """[(what the slip gives, its hint)] for each rule (slip, hint) and each pair of them."""
     out = [(slip(answer), hint) for slip, hint in rules]
     for (f, s), (g, t) in combinations(rules, 2):   # transposition last: rules list it last
-        out.append((g(f(answer)), f"Two slips. {s} And: {t}"))
+        out.append((g(f(answer)), _("Two slips. {first} And: {second}", lang, first=s, second=t)))
     return [(v, t) for v, t in out if not _same(v, answer)]
 
 
@@ -53,23 +54,23 @@ def _fmt(x):
 
 
 _NEG = _times(-1.0)
-_SIGN = ("Check the sign: ∂/∂a of (a − y)² is 2(a − y), not 2(y − a); a cost grows when a moves "
+_SIGN = N_("Check the sign: ∂/∂a of (a − y)² is 2(a − y), not 2(y − a); a cost grows when a moves "
         "away from y.")
-_SIGN_HALF = ("Check the sign: ∂/∂a of ½Σ(a − y)² is a − y, not y − a; a cost grows when a moves "
+_SIGN_HALF = N_("Check the sign: ∂/∂a of ½Σ(a − y)² is a − y, not y − a; a cost grows when a moves "
               "away from y.")
-_HALF_3B1B = ("Factor of 2: C0 = (a − y)² has no ½ in front, so ∂C0/∂a = 2(a − y) — the 2 stays. "
+_HALF_3B1B = N_("Factor of 2: C0 = (a − y)² has no ½ in front, so ∂C0/∂a = 2(a − y) — the 2 stays. "
              "(Nielsen's ½(a − y)² is the one whose 2 cancels.)")
-_TWICE = "Factor of 2: the 2 from differentiating the square appears once; you have it twice."
-_HALF_NIELSEN = ("Factor of 2: Nielsen's C = ½Σ(a − y)² has a ½ that cancels the 2 of the square, "
+_TWICE = N_("Factor of 2: the 2 from differentiating the square appears once; you have it twice.")
+_HALF_NIELSEN = N_("Factor of 2: Nielsen's C = ½Σ(a − y)² has a ½ that cancels the 2 of the square, "
                 "so ∂C/∂a = a − y with no 2.")
-_HALVED = "Factor of 2: the ½ of C = ½(a − y)² is used up cancelling the 2; don't halve again."
+_HALVED = N_("Factor of 2: the ½ of C = ½(a − y)² is used up cancelling the 2; don't halve again.")
 
 
-def _sigma_not_slope(z):
+def _sigma_not_slope(z, lang=None):
     """The hint for σ(z) where the chain needs the slope σ'(z)."""
-    return f"Use the slope σ'(z{z}) = σ(z{z})(1 − σ(z{z})), not σ(z{z}) itself."
+    return _("Use the slope σ'(z{z}) = σ(z{z})(1 − σ(z{z})), not σ(z{z}) itself.", lang, z=z)
 
 
-def _missing_sigma_prime(z):
-    return (f"Missing σ'(z{z}): a = σ(z{z}) lies between z{z} and the cost, so the chain needs its "
-            f"slope σ'(z{z}) = σ(z{z})(1 − σ(z{z})).")
+def _missing_sigma_prime(z, lang=None):
+    return _("Missing σ'(z{z}): a = σ(z{z}) lies between z{z} and the cost, so the chain needs its "
+             "slope σ'(z{z}) = σ(z{z})(1 − σ(z{z})).", lang, z=z)

@@ -1,0 +1,5 @@
+import sys
+
+from .extract import main
+
+sys.exit(main())
