@@ -14,9 +14,9 @@ a one-line script, where scripts run, shows the SVG (hover titles, sharp text) i
 import base64
 import html
 import re
-import uuid
 import shutil
 import subprocess
+import uuid
 
 import graphviz
 
@@ -144,7 +144,8 @@ def _html(svg, png=None):
         return f'<div style="max-width:100%;overflow-x:auto">{svg}</div>'
     key = f"mg-dot-{uuid.uuid4().hex[:12]}"
     return (f'<div id="{key}" style="max-width:100%;overflow-x:auto" hidden="hidden">{svg}</div>'
-            f'<img id="{key}-png" style="max-width:100%;height:auto" alt="the computation graph" '
+            f'<img id="{key}-png" style="max-width:100%;height:auto" '
+            f'alt="{html.escape(_("the computation graph"))}" '
             f'src="{png_data_uri(png)}"/>'
             f'<script>document.getElementById("{key}").hidden = false;'
             f'document.getElementById("{key}-png").remove();</script>')
