@@ -1,0 +1,172 @@
+"""The errors a learner meets, in Chinese: with set_language('zh') (or MICROGRAD_LANG=zh) every
+refusal of the engine and of nn reads without an English word outside the labels, symbols, type
+names and code, keeps the same exception type, numbers and labels as in English, and the English
+text is exactly what it was."""
+import collections
+import math
+import subprocess
+import sys
+
+import pytest
+
+import micrograd
+import nn
+from micrograd import Op, Value, weighted_sum
+from micrograd.engine import topological_order
+from micrograd.i18n import extract
+
+
+@pytest.fixture(autouse=True)
+def english_by_default(monkeypatch):
+    monkeypatch.delenv('MICROGRAD_LANG', raising=False)
+    micrograd.set_language(None)
+    yield
+    micrograd.set_language(None)
+
+
+class MyLog(Op):
+    """A learner's op that lets Python's math.log refuse: Python's own reason is translated too."""
+    symbol = 'mylog'
+
+    def forward(a):
+        return math.log(a)
+
+    def local_grads(a, out):
+        return (1.0 / a,)
+
+
+class TwoGrads(Op):
+    symbol = 'twice'
+
+    def forward(a):
+        return 2 * a
+
+    def local_grads(a, out):
+        return (2.0, 2.0)
+
+
+def _hand_built():
+    a = Value(2.0, label='a')
+    c = Value(4.0, (a,), 'sq', label='c')
+    return c.backward()
+
+
+def _sqrt_at_zero():
+    x = Value(0.0, label='x')
+    y = x ** 0.5
+    y.label = 'y'
+    y.backward()
+
+
+def _learner_backward_overflow():
+    x = Value(3.0, label='x')
+    y = Value(9.0, (x,), 'sq', label='y')
+
+    def _backward():
+        x.grad += math.inf * y.grad
+    y._backward = _backward
+    y.backward()
+
+
+def _sum_overflow():
+    x, k = Value(2.0, label='x'), Value(1e308, label='k')
+    y = x * k
+    y.label = 'y'
+    y.backward()                # x.grad = 1e308: a second pass adds as much again
+    y.backward()
+
+
+def _not_a_function():
+    Value(1.0, label='v')._backward = 3
+
+
+# name -> (what raises, the words that stay as they are: labels, type names, inf/nan)
+ENGINE = {
+    'log(0)': (lambda: Value(0.0, label='x').log(), ['x']),
+    '1/0': (lambda: Value(1.0, label='a') / Value(0.0, label='b'), ['a', 'b']),
+    'exp overflow': (lambda: Value(1000.0, label='x').exp(), ['x']),
+    'mul overflow': (lambda: Value(1e308, label='a') * Value(10.0, label='b'), ['a', 'b']),
+    '0 ** -1': (lambda: Value(0.0, label='z') ** -1, ['z']),
+    '(-2) ** 0.5': (lambda: Value(-2.0, label='a') ** 0.5, ['a']),
+    '(-2) ** b': (lambda: Value(-2.0, label='a') ** Value(2.0, label='b'), ['a', 'b']),
+    'python math domain error': (lambda: MyLog.apply(Value(-1.0, label='u')), ['u', 'mylog']),
+    'local_grads arity': (lambda: TwoGrads.apply(Value(1.0, label='u')),
+                          ['u', 'twice', 'out']),     # ∂out/∂x
+    'NaN data': (lambda: Value(float('nan'), label='x'), ['x', 'NaN']),
+    'inf data': (lambda: Value(math.inf, label='x'), ['x', 'inf']),
+    'str data': (lambda: Value('abc', label='x'), ['x', 'str', 'abc']),
+    'huge int': (lambda: Value(10 ** 400, label='big'), ['big']),
+    'set .data to nan': (lambda: setattr(Value(1.0, label='w'), 'data', float('nan')),
+                         ['w', 'NaN']),
+    'bad exponent': (lambda: Value(2.0, label='x') ** math.inf, ['x', 'inf']),
+    'bad label': (lambda: Value(1.0, label=3), ['int', 'str']),
+    'bad children': (lambda: Value(1.0, (2.0,), '+', label='s'), ['s', 'float']),
+    'operand': (lambda: Op.apply.__func__(type('Sq', (Op,), {'symbol': 'sq'}), 'x'),
+                ['sq', 'str']),
+    'reflected operand': (lambda: 'x' * Value(2.0), ['str']),
+    'hand-built node backward': (_hand_built, ['c', 'sq', 'Op']),
+    'non-finite gradient': (_sqrt_at_zero, ['x', 'inf']),
+    "learner's _backward gives inf": (_learner_backward_overflow, ['x', 'inf']),
+    'gradients add up to overflow': (_sum_overflow, ['x', 'k', 'y']),
+    '_backward not a function': (_not_a_function, ['v', 'int']),
+    'topological_order(3)': (lambda: topological_order(3), ['int']),
+    'weighted_sum lengths': (lambda: weighted_sum([Value(1.0)], [], Value(0.0)), []),
+}
+
+
+def _error(make, lang):
+    with micrograd.i18n.language(lang):
+        with pytest.raises(Exception) as info:
+            make()
+    return info.type, str(info.value)
+
+
+def _same_but_chinese(make, labels):
+    en_type, en = _error(make, 'en')
+    zh_type, zh = _error(make, 'zh')
+    assert zh_type is en_type
+    assert zh != en
+    assert extract.english_words(zh, labels) == [], (en, zh)
+    assert collections.Counter(extract.numbers(zh, labels)) == \
+        collections.Counter(extract.numbers(en, labels)), (en, zh)
+    for label in labels:
+        assert (f"'{label}'" in zh) == (f"'{label}'" in en) and \
+            (f"{label}=" in zh) == (f"{label}=" in en), (label, en, zh)
+    return en, zh
+
+
+@pytest.mark.parametrize('name', ENGINE)
+def test_engine_errors_in_chinese(name):
+    _same_but_chinese(*ENGINE[name])
+
+
+def test_engine_english_is_unchanged():
+    """The English messages, word for word as before the catalog had them."""
+    assert _error(ENGINE['log(0)'][0], 'en')[1] == "log: log() of a non-positive value, at log(x=0.0)"
+    assert _error(ENGINE['1/0'][0], 'en')[1] == "/: division by zero, at a=1.0 / b=0.0"
+    assert _error(ENGINE['mul overflow'][0], 'en')[1] == \
+        "*: the result is too large for a float (it overflowed), at a=1e+308 * b=10.0"
+    assert _error(ENGINE['NaN data'][0], 'en')[1] == \
+        "Value data must be a finite number, not NaN (not a number) (node 'x')"
+    assert _error(ENGINE['bad exponent'][0], 'en')[1] == \
+        "**: the exponent of x=2.0 must be a finite number, not inf"
+    assert _error(ENGINE['non-finite gradient'][0], 'en')[1] == (
+        "backward: the gradient reaching the leaf node (node 'x') with data 0.0 is not finite "
+        "(inf: the local derivative of the '**0.5' node for it is inf); no .grad was changed")
+    assert _error(ENGINE['hand-built node backward'][0], 'en')[1].startswith(
+        "backward: the sq node (node 'c') with data 4.0 was built by hand with children")
+
+
+def test_engine_chinese_sample():
+    """What a learner reads (also a check that the words are the glossary's)."""
+    assert _error(ENGINE['log(0)'][0], 'zh')[1] == "log：log() 的参数不是正数，出错处：log(x=0.0)"
+    zh = _error(ENGINE['non-finite gradient'][0], 'zh')[1]
+    assert "叶子节点 'x'（data = 0.0）" in zh and '梯度' in zh and '局部导数' in zh
+
+
+def test_microgard_lang_zh_in_a_fresh_process():
+    """MICROGRAD_LANG=zh alone makes the engine's errors Chinese."""
+    code = "from micrograd import Value\ntry: Value(0.0, label='x').log()\nexcept ValueError as e: print(e)"
+    out = subprocess.run([sys.executable, '-c', code], capture_output=True, text=True, check=True,
+                         env={**__import__('os').environ, 'MICROGRAD_LANG': 'zh'}).stdout
+    assert out.strip() == "log：log() 的参数不是正数，出错处：log(x=0.0)"
