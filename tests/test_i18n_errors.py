@@ -170,3 +170,76 @@ def test_microgard_lang_zh_in_a_fresh_process():
     out = subprocess.run([sys.executable, '-c', code], capture_output=True, text=True, check=True,
                          env={**__import__('os').environ, 'MICROGRAD_LANG': 'zh'}).stdout
     assert out.strip() == "log：log() 的参数不是正数，出错处：log(x=0.0)"
+
+
+def _sgd_nan_gradient():
+    w = Value(0.5, label='w1')
+    w.grad = math.nan
+    nn.SGD([w], lr=0.1).step()
+
+
+def _sgd_overflow():
+    w = Value(1e308, label='w1')
+    w.grad = -1e308
+    nn.SGD([w], lr=10.0).step()
+
+
+def _adam_zero_over_zero():
+    w = Value(1.0)
+    nn.Adam([w], lr=0.1, eps=0).step()
+
+
+NN = {
+    'MLP nin': (lambda: nn.MLP(0, [2, 1]), ['nin']),
+    'MLP nouts size': (lambda: nn.MLP(2, [2, 0]), ['nouts']),
+    'MLP nouts not a list': (lambda: nn.MLP(2, 3), ['nouts']),
+    'MLP nouts empty': (lambda: nn.MLP(2, []), ['nouts']),
+    'unknown activation': (lambda: nn.MLP(2, [1], act='swish'), ['swish', 'relu', 'linear',
+                                                              'tanh', 'sigmoid']),
+    'rng': (lambda: nn.MLP(2, [1], rng='seed'), ['rng', 'None', 'int', 'str', 'random.Random']),
+    'neuron inputs': (lambda: nn.MLP(2, [1], rng=0)([1.0, 2.0, 3.0]), []),
+    'from_weights biases': (lambda: nn.Layer.from_weights([[1.0, 2.0]], [0.0, 1.0]), []),
+    'from_weights shapes': (lambda: nn.MLP.from_weights([[[1.0, 2.0]], [[1.0, 2.0]]]), []),
+    'loss lengths': (lambda: nn.squared_error([Value(1.0)], [1.0, 2.0]), ['squared_error']),
+    'loss empty': (lambda: nn.quadratic_cost([], []), ['quadratic_cost']),
+    'hinge label': (lambda: nn.hinge_loss([Value(1.0)], [0]), ['hinge_loss']),
+    'cross_entropy target': (lambda: nn.cross_entropy([Value(1.0), Value(2.0)], 5),
+                             ['cross_entropy']),
+    'mean of nothing': (lambda: nn.mean([]), []),
+    'SGD lr': (lambda: nn.SGD([Value(1.0)], lr=-1), ['SGD']),
+    'SGD momentum': (lambda: nn.SGD([Value(1.0)], momentum=1.5), ['SGD', 'momentum']),
+    'SGD no parameters': (lambda: nn.SGD([]), ['SGD']),
+    'SGD nan gradient': (_sgd_nan_gradient, ['SGD', 'w1', 'nan']),
+    'SGD step overflows': (_sgd_overflow, ['SGD', 'w1', 'inf']),
+    'Adam betas': (lambda: nn.Adam([Value(1.0)], betas=(0.9, 1.0)), ['Adam', 'betas']),
+    'Adam eps': (lambda: nn.Adam([Value(1.0)], eps=-1.0), ['Adam']),
+    'Adam 0/0': (_adam_zero_over_zero, ['Adam']),
+    'minibatches size': (lambda: nn.minibatches([1, 2], 0), []),
+    'moons n': (lambda: nn.data.moons(1), []),
+    'moons noise': (lambda: nn.data.moons(10, noise=-1.0), ['noise']),
+    'split lengths': (lambda: nn.data.split([1, 2], [1]), []),
+    'split held_out': (lambda: nn.data.split([1, 2], [1, 2], held_out=1.5), []),
+    'one_hot label': (lambda: nn.data.one_hot(7, 3), []),
+    'fit no examples': (lambda: nn.train.fit(nn.MLP(1, [1], rng=0), [], None, None), []),
+    'fit epochs': (lambda: nn.train.fit(nn.MLP(1, [1], rng=0), [([1.0], 1)], None, None,
+                                        epochs=0), ['epochs']),
+    'unknown loss': (lambda: nn.train.batch_loss('huber'), ['huber', 'hinge', 'quadratic',
+                                                           'cross', 'entropy']),
+}
+
+
+@pytest.mark.parametrize('name', NN)
+def test_nn_errors_in_chinese(name):
+    _same_but_chinese(*NN[name])
+
+
+def test_nn_english_is_unchanged():
+    assert _error(NN['MLP nouts size'][0], 'en')[1] == \
+        "MLP: the size of layer 2 in nouts=[2, 0] must be an integer ≥ 1, not 0"
+    assert _error(NN['SGD nan gradient'][0], 'en')[1] == (
+        "SGD.step: parameter 'w1': its gradient is nan, not a finite number (data 0.5, grad nan, "
+        "lr 0.1); no parameter was changed")
+    assert _error(NN['moons noise'][0], 'en')[1] == \
+        "moons: noise (a standard deviation) must be a finite number ≥ 0, not -1.0"
+    assert _error(NN['loss lengths'][0], 'en')[1] == \
+        "squared_error: 1 activations but 2 targets; they must pair up one to one"
