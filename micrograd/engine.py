@@ -16,8 +16,6 @@ import math
 import numbers
 import operator
 
-from .i18n import _, N_
-
 __all__ = ['Value', 'Op', 'PRIMITIVES', 'topological_order', 'weighted_sum', 'leaf',
            'learner_backward', 'is_constant']
 
@@ -535,6 +533,24 @@ FAST = {'__add__': Add, '__radd__': Add, '__mul__': Mul, '__rmul__': Mul, '__sub
 
 
 # --- helpers ---------------------------------------------------------------------------------
+
+# The messages are English ids of the catalog (micrograd/locale), translated only when an error is
+# built.  This file also runs on its own (grade(micrograd.Value) sends it to a subprocess), so the
+# package's i18n is imported then, not at the top; alone, the engine speaks English.
+
+def N_(message):
+    """Mark an English sentence for the catalog; _() translates it when the error is built."""
+    return message
+
+
+def _(msgid, /, **fields):
+    """micrograd.i18n._: `msgid` in the learner's language (set_language / MICROGRAD_LANG)."""
+    try:
+        from .i18n import _ as translate
+    except ImportError:                 # run as a lone file: no package around it
+        return msgid.format(**fields) if fields else msgid
+    return translate(msgid, **fields)
+
 
 _new = object.__new__
 _grad_of = operator.attrgetter('grad')
