@@ -98,7 +98,7 @@ def test_grade_report_frame_in_chinese(tmp_path, capsys):
     names = [name for name, *_rest in CHECKS] + ['RecursionError', str(tmp_path / 'engine.py')]
     titles = '\n'.join(line for line in out.splitlines() if line[:1] in '✓✗·ℹ')
     assert len(titles.splitlines()) == len(CHECKS)
-    # every title in Chinese (a check's details — cause, note — come from checks.py in English)
+    # every title in Chinese (the details: tests/test_i18n_errors.py)
     assert extract.english_words(titles, labels=names) == [], titles
 
 

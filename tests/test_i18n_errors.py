@@ -13,6 +13,7 @@ import micrograd
 import nn
 from micrograd import Op, Value, weighted_sum
 from micrograd.engine import topological_order
+from micrograd.grade import CHECKS, grade_file
 from micrograd.i18n import extract
 
 
@@ -243,3 +244,65 @@ def test_nn_english_is_unchanged():
         "moons: noise (a standard deviation) must be a finite number ≥ 0, not -1.0"
     assert _error(NN['loss lengths'][0], 'en')[1] == \
         "squared_error: 1 activations but 2 targets; they must pair up one to one"
+
+
+# --- the grader: the ✗ lines of broken engines ------------------------------------------------
+
+def _grade_tests():
+    import importlib.util
+    import os
+    spec = importlib.util.spec_from_file_location('_grade_tests', os.path.join(
+        os.path.dirname(__file__), 'test_grade.py'))
+    tests = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(tests)                  # its engines, written as a learner would
+    return tests
+
+
+GRADE = _grade_tests()
+# Code the details show as it is: the check names, the learner's methods and attributes.
+CODE = ['Value', 'tanh', 'relu', 'exp', 'backward', 'build_topo', 'topo', 'zero_grad',
+        'RecursionError', 'OverflowError', 'TypeError', 'AttributeError', 'int', 'float', 'str',
+        'self', 'other', 'out', 'data', 'grad', 'isinstance', 'else', 'if', 'return', 'math',
+        'none']
+
+
+@pytest.mark.parametrize('name', ['overwrite', 'no_topo', 'set_prev', 'sub_sign', 'no_rmul',
+                                  'exp_tanh', 'recursive_topo'])
+def test_grader_details_in_chinese(name, tmp_path):
+    source, check, _cause = GRADE.ENGINES[name]
+    path = GRADE._file(tmp_path, source)
+    en = grade_file(path)
+    english_details = [e.details() for e in en.outcomes]
+    with micrograd.i18n.language('zh'):
+        zh = grade_file(path)
+        chinese_details = [z.details() for z in zh.outcomes]
+    assert en.failed == zh.failed and check in zh.failed
+    for z, english, details in zip(zh.outcomes, english_details, chinese_details):
+        if z.status == 'pass':
+            continue
+        # their code's own lines (the traceback) and the expression stay as they are
+        details = [d for d in details if d != z.traceback and d.strip() != z.expr]
+        english = [d for d in english if d != z.traceback and d.strip() != z.expr]
+        text = '\n'.join(details)
+        if not z.expected:              # 'raised …': their exception, word for word as Python said it
+            text = text.replace(z.got, '')
+        assert extract.english_words(text, labels=CODE + GRADE_NAMES) == [], (name, text)
+        assert collections.Counter(extract.numbers('\n'.join(details), CODE)) == \
+            collections.Counter(extract.numbers('\n'.join(english), CODE)), (name, details, english)
+        assert z.read.startswith('notebooks/')
+
+
+GRADE_NAMES = [name for name, *_rest in CHECKS]
+
+
+def test_grader_english_is_unchanged(tmp_path):
+    o = grade_file(GRADE._file(tmp_path, GRADE.ENGINES['overwrite'][0]))['used_twice']
+    assert o.cause == "`self.grad = …` overwrites the contribution of the other path: use `+=`."
+    assert o.read == "notebooks/03_multi_path_sum.ipynb (many paths add up)"
+    with micrograd.i18n.language('zh'):
+        z = grade_file(GRADE._file(tmp_path, GRADE.ENGINES['overwrite'][0]))['used_twice']
+        lines = z.details()
+    assert (z.expr, z.expected, z.got) == (o.expr, o.expected, o.got)
+    assert z.cause == "`self.grad = …` 会覆盖另一条路径的贡献：请用 `+=`。"
+    assert z.read == "notebooks/zh/03_multi_path_sum_zh.ipynb（多条路径相加）"
+    assert lines[1:] == ['期望 a.grad = 2，实际 1', '原因：' + z.cause, '参阅：' + z.read], lines
