@@ -17,12 +17,7 @@ from micrograd.grade import CHECKS, grade_file
 from micrograd.i18n import extract
 
 
-@pytest.fixture(autouse=True)
-def english_by_default(monkeypatch):
-    monkeypatch.delenv('MICROGRAD_LANG', raising=False)
-    micrograd.set_language(None)
-    yield
-    micrograd.set_language(None)
+pytestmark = pytest.mark.usefixtures('english_by_default')     # see conftest.py
 
 
 class MyLog(Op):
