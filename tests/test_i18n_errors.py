@@ -301,3 +301,39 @@ def test_grader_english_is_unchanged(tmp_path):
     assert z.cause == "`self.grad = …` 会覆盖另一条路径的贡献：请用 `+=`。"
     assert z.read == "notebooks/zh/03_multi_path_sum_zh.ipynb（多条路径相加）"
     assert lines[1:] == ['期望 a.grad = 2，实际 1', '原因：' + z.cause, '参阅：' + z.read], lines
+
+
+# --- compare_with_torch's refusals (raised before any tensor is made: no PyTorch needed) ------
+
+def _closure_node():
+    a = Value(2.0, label='a')
+    c = Value(-6.0, (a,), '*', label='c')
+
+    def _backward():
+        a.grad += -3.0 * c.grad
+    c._backward = _backward
+    return c
+
+
+def _torch_refusal(node):
+    from micrograd.torch_bridge import _torch_op
+    return lambda: _torch_op(node, {})
+
+
+TORCH = {
+    "learner's closure": (_torch_refusal(_closure_node()), ['c', 'compare_with_torch', 'Op']),
+    'op without torch()': (_torch_refusal(MyLog.apply(Value(2.0, label='u'))),
+                           ['MyLog', 'mylog', 'compare_with_torch', 'def', 'return']),
+}
+
+
+@pytest.mark.parametrize('name', TORCH)
+def test_compare_with_torch_refusals_in_chinese(name):
+    en, zh = _same_but_chinese(*TORCH[name])
+    assert en.startswith("compare_with_torch: the ")
+
+
+def test_compare_with_torch_refusal_english_is_unchanged():
+    assert _error(TORCH["learner's closure"][0], 'en')[1].startswith(
+        "compare_with_torch: the '*' node (node 'c') with data -6.0 has no operation PyTorch can "
+        "redo: its derivative is your own `_backward` closure, which PyTorch cannot see inside; ")
