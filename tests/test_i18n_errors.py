@@ -65,7 +65,7 @@ def _learner_backward_overflow():
 
 
 def _sum_overflow():
-    x, k = Value(2.0, label='x'), Value(1e308, label='k')
+    x, k = Value(1.0, label='x'), Value(1e308, label='k')
     y = x * k
     y.label = 'y'
     y.backward()                # x.grad = 1e308: a second pass adds as much again
@@ -337,3 +337,9 @@ def test_compare_with_torch_refusal_english_is_unchanged():
     assert _error(TORCH["learner's closure"][0], 'en')[1].startswith(
         "compare_with_torch: the '*' node (node 'c') with data -6.0 has no operation PyTorch can "
         "redo: its derivative is your own `_backward` closure, which PyTorch cannot see inside; ")
+
+
+def test_the_sum_overflow_case_is_the_one_it_names():
+    en = _error(ENGINE['gradients add up to overflow'][0], 'en')[1]
+    assert en == ("backward: adding this pass's gradient to the 1e+308 already in the leaf node "
+                  "(node 'x') with data 1.0 overflows; no .grad was changed")
