@@ -79,8 +79,9 @@ class Value:
     @_backward.setter
     def _backward(self, function):
         if not callable(function):
-            raise TypeError(f"_backward must be a function (called with no arguments), not "
-                            f"{type(function).__name__}{_node_name(self._label)}")
+            raise TypeError(_("_backward must be a function (called with no arguments), not "
+                              "{type}{node}", type=type(function).__name__,
+                              node=_node_name(self._label)))
         self._local = function          # the learner's closure replaces the local derivatives
         self._fn = None
         self._const = _NO_CONST
@@ -103,7 +104,7 @@ class Value:
             return PowValue.apply(self, other)
         if not _is_real(other):
             return NotImplemented
-        return Pow.apply(self, k=_real(other, what=f"**: the exponent of {_show(self)}"))
+        return Pow.apply(self, k=_real(other, what=N_("**: the exponent of {value}"), of=self))
 
     def __rpow__(self, other):                  # 2 ** v
         other = _operand(other)
@@ -164,8 +165,8 @@ def topological_order(root):
     walk leaves the cyclic GC nothing to scan again and again.
     """
     if not isinstance(root, Value):
-        raise TypeError(f"expected a Value (the root of a graph), not {type(root).__name__} "
-                        f"({root!r:.40})")
+        raise TypeError(_("expected a Value (the root of a graph), not {type} ({value})",
+                          type=type(root).__name__, value=f"{root!r:.40}"))
     order, seen, stack = [], set(), [root]
     emit, mark, pop, push, extend = order.append, seen.add, stack.pop, stack.append, stack.extend
     while stack:
@@ -222,18 +223,20 @@ class Op:
         try:
             out = cls.forward(*xs, **const)
         except (ArithmeticError, ValueError) as e:
-            raise _op_error(cls, parents, const, e, "the result") from None
+            raise _op_error(cls, parents, const, e,
+                            N_("the result is too large for a float")) from None
         if type(out) is not float:              # a custom op's int, numpy scalar, complex…
-            out = _real(out, what=f"{cls.symbol}: the result")
+            out = _real(out, what=N_("{op}: the result"), op=cls.symbol)
         if out - out:                           # inf or nan
-            raise OverflowError(_op_message(cls, parents, const, "the result is too large for a "
-                                                                 "float (it overflowed)"))
+            raise OverflowError(_op_message(cls, parents, const, N_(
+                "the result is too large for a float (it overflowed)")))
         try:
             local = cls.local_grads(*xs, out, **const)
             if type(local) is not tuple or len(local) != len(parents):
                 raise TypeError(_arity_message(local, parents))
         except (ArithmeticError, ValueError, TypeError) as e:
-            raise _op_error(cls, parents, const, e, "its local derivative") from None
+            raise _op_error(cls, parents, const, e,
+                            N_("its local derivative is too large for a float")) from None
         # A local derivative may be infinite (√x at 0, 1/b for a tiny b) though the result is
         # finite: backward reports it, naming the edge, only if a gradient has to flow through it.
         return _node(out, parents, cls.name(**const) if const else cls.symbol, local, cls,
@@ -295,7 +298,7 @@ class Div(Op):
 
     def forward(a, b):
         if b == 0:
-            raise ZeroDivisionError("division by zero")
+            raise ZeroDivisionError(N_("division by zero"))
         return a / b
 
     def local_grads(a, b, out):
@@ -308,9 +311,9 @@ class Pow(Op):
 
     def forward(a, k):
         if a == 0 and k < 0:
-            raise ZeroDivisionError("0 cannot be raised to a negative power")
+            raise ZeroDivisionError(N_("0 cannot be raised to a negative power"))
         if a < 0 and k != int(k):
-            raise ValueError("a negative base with a non-integer exponent has no real value")
+            raise ValueError(N_("a negative base with a non-integer exponent has no real value"))
         return a ** k
 
     def local_grads(a, out, k):
@@ -337,7 +340,7 @@ class PowValue(Op):
             return (Pow.local_grads(a, out, b)[0], out * math.log(a))
         if a == 0 and b > 0:                     # aᵇ·ln a → 0 as a → 0⁺
             return (Pow.local_grads(a, out, b)[0], 0.0)
-        raise ValueError("∂(aᵇ)/∂b = aᵇ·ln a needs a base a > 0")
+        raise ValueError(N_("∂(aᵇ)/∂b = aᵇ·ln a needs a base a > 0"))
 
 
 class Exp(Op):
@@ -346,7 +349,7 @@ class Exp(Op):
 
     def forward(a):
         if a > _EXP_MAX:
-            raise OverflowError("e to this power is too large for a float")
+            raise OverflowError(N_("e to this power is too large for a float"))
         return math.exp(a)
 
     def local_grads(a, out):
@@ -359,7 +362,7 @@ class Log(Op):
 
     def forward(a):
         if a <= 0:
-            raise ValueError("log() of a non-positive value")
+            raise ValueError(N_("log() of a non-positive value"))
         return math.log(a)
 
     def local_grads(a, out):
@@ -444,7 +447,7 @@ class WeightedSum(Op):
 def weighted_sum(w, a, b):
     """z = b + Σₖ wₖ·aₖ as one node (what a neuron computes before its activation)."""
     if len(w) != len(a):
-        raise ValueError(f"weighted_sum: {len(w)} weights but {len(a)} inputs")
+        raise ValueError(_("weighted_sum: {w} weights but {a} inputs", w=len(w), a=len(a)))
     return WeightedSum.apply(*w, *a, b)
 
 
@@ -478,8 +481,8 @@ def _binary(op, reflected=False, swap=False):
             else:
                 other = _operand(other)
                 if other is None and reflected:     # say which op, with both types
-                    raise TypeError(f"unsupported operand type(s) for {symbol}: "
-                                    f"'{type(original).__name__}' and 'Value'")
+                    raise TypeError(_("unsupported operand type(s) for {op}: '{type}' and "
+                                      "'Value'", op=symbol, type=type(original).__name__))
                 if other is None:
                     return NotImplemented
         a, b = (other, self) if swap else (self, other)
@@ -531,6 +534,24 @@ FAST = {'__add__': Add, '__radd__': Add, '__mul__': Mul, '__rmul__': Mul, '__sub
 
 # --- helpers ---------------------------------------------------------------------------------
 
+# The messages are English ids of the catalog (micrograd/locale), translated only when an error is
+# built.  This file also runs on its own (grade(micrograd.Value) sends it to a subprocess), so the
+# package's i18n is imported then, not at the top; alone, the engine speaks English.
+
+def N_(message):
+    """Mark an English sentence for the catalog; _() translates it when the error is built."""
+    return message
+
+
+def _(msgid, /, **fields):
+    """micrograd.i18n._: `msgid` in the learner's language (set_language / MICROGRAD_LANG)."""
+    try:
+        from .i18n import _ as translate
+    except ImportError:                 # run as a lone file: no package around it
+        return msgid.format(**fields) if fields else msgid
+    return translate(msgid, **fields)
+
+
 _new = object.__new__
 _grad_of = operator.attrgetter('grad')
 _NO_CONST = {}                  # shared by every node whose op has no constants: never modified
@@ -543,21 +564,30 @@ def _is_real(x):
     return isinstance(x, numbers.Real)
 
 
-def _real(x, label='', what='Value data'):
-    """`x` as a finite float, or a TypeError/ValueError that names the type, value and label."""
+def _real(x, label='', what=N_('Value data'), op='', of=None):
+    """`x` as a finite float, or a TypeError/ValueError that names the type, value and label.
+    `what` is the English name of the number ({op} and {value}: `op` and the Value `of`),
+    translated only when there is an error to report."""
     if type(x) is not float:
         if type(x) is not int and not _is_real(x):      # the ABC check is slow: ints skip it
-            raise TypeError(f"{what} must be a real number, not {type(x).__name__} "
-                            f"({x!r:.60}){_node_name(label)}")
+            raise TypeError(_("{what} must be a real number, not {type} ({value}){node}",
+                              what=_what(what, op, of), type=type(x).__name__,
+                              value=f"{x!r:.60}", node=_node_name(label)))
         try:
             x = float(x)
         except OverflowError:
-            raise OverflowError(f"{what} {str(x)[:30]}… is too large for a float"
-                                f"{_node_name(label)}") from None
+            raise OverflowError(_("{what} {value}… is too large for a float{node}",
+                                  what=_what(what, op, of), value=str(x)[:30],
+                                  node=_node_name(label))) from None
     if x - x:
-        what_it_is = "NaN (not a number)" if x != x else x
-        raise ValueError(f"{what} must be a finite number, not {what_it_is}{_node_name(label)}")
+        what_it_is = _("NaN (not a number)") if x != x else x
+        raise ValueError(_("{what} must be a finite number, not {value}{node}",
+                           what=_what(what, op, of), value=what_it_is, node=_node_name(label)))
     return x
+
+
+def _what(what, op, of):
+    return _(what, op=op, value='' if of is None else _show(of))
 
 
 def _node(data, parents, op, local, fn, const):
@@ -590,7 +620,8 @@ def _operand(x, op=None):
         return c
     if op is None:
         return None
-    raise TypeError(f"{op.symbol}: expected a Value or a real number, not {type(x).__name__}")
+    raise TypeError(_("{op}: expected a Value or a real number, not {type}", op=op.symbol,
+                      type=type(x).__name__))
 
 
 class Constant:
@@ -599,20 +630,28 @@ class Constant:
 
 
 def _arity_message(local, parents):
-    got = (f"{len(local)} derivative(s)" if type(local) is tuple else f"a {type(local).__name__}")
-    return (f"local_grads gave {got} for {len(parents)} input(s); return a tuple with one "
-            f"∂out/∂x per input, in order, e.g. (d,) for one input")
+    got = (_("{n} derivative(s)", n=len(local)) if type(local) is tuple
+           else _("a {type}", type=type(local).__name__))
+    return _("local_grads gave {got} for {n} input(s); return a tuple with one ∂out/∂x per "
+             "input, in order, e.g. (d,) for one input", got=got, n=len(parents))
 
 
-def _op_error(op, parents, const, error, what):
-    """The same kind of error, saying which op, why, and at which values and labels."""
+def _op_error(op, parents, const, error, overflow):
+    """The same kind of error, saying which op, why, and at which values and labels (`overflow`:
+    the reason to give for an OverflowError)."""
     if isinstance(error, OverflowError):
-        return OverflowError(_op_message(op, parents, const, f"{what} is too large for a float"))
+        return OverflowError(_op_message(op, parents, const, overflow))
     return type(error)(_op_message(op, parents, const, error))
 
 
+# Python's own words for a custom op's bad input (math.log(0), 1.0 / 0, math.exp(1000)): the
+# catalog has them, so they read in the learner's language like the engine's own reasons.
+PYTHON_REASONS = (N_("math domain error"), N_("float division by zero"), N_("division by zero"),
+                  N_("math range error"))
+
+
 def _node_name(label):
-    return f" (node {label!r})" if label else ''
+    return _(" (node {label})", label=repr(label)) if label else ''
 
 
 def _show(v):
@@ -620,13 +659,14 @@ def _show(v):
 
 
 def _op_message(op, parents, const, reason):
-    """'log: log() of a non-positive value, at log(x=0.0)': the op, why, the values and labels."""
+    """'log: log() of a non-positive value, at log(x=0.0)': the op, why, the values and labels
+    (`reason`, an English sentence or an exception, in the learner's language)."""
     args = [_show(p) for p in parents] + [repr(v) for v in const.values()]
     if len(args) == 2 and op.symbol in _INFIX:
         call = f" {op.symbol} ".join(args)
     else:
         call = f"{op.symbol}({', '.join(args)})"
-    return f"{op.symbol}: {reason}, at {call}"
+    return _("{op}: {reason}, at {call}", op=op.symbol, reason=_(str(reason)), call=call)
 
 
 _INFIX = ('+', '-', '*', '/', '**')
@@ -635,7 +675,8 @@ _INFIX = ('+', '-', '*', '/', '**')
 def _text(label):
     if type(label) is not str:
         if not isinstance(label, str):
-            raise TypeError(f"a label must be a str, not {type(label).__name__} ({label!r:.40})")
+            raise TypeError(_("a label must be a str, not {type} ({value})",
+                              type=type(label).__name__, value=f"{label!r:.40}"))
         label = str(label)
     return label
 
@@ -644,19 +685,29 @@ def _children_of(children, label):
     children = tuple(children)
     for c in children:
         if not isinstance(c, Value):
-            raise TypeError(f"the children of a Value must be Values, not {type(c).__name__} "
-                            f"({c!r:.40}){_node_name(label)}")
+            raise TypeError(_("the children of a Value must be Values, not {type} ({value})"
+                              "{node}", type=type(c).__name__, value=f"{c!r:.40}",
+                              node=_node_name(label)))
     return children
 
 
 def _no_derivatives(node):
-    return (f"backward: {_where(node)} was built by hand with children but has neither local "
-            f"derivatives nor a _backward of its own; assign its _backward (micrograd's way) or "
-            f"define an Op subclass")
+    return _("backward: {where} was built by hand with children but has neither local "
+             "derivatives nor a _backward of its own; assign its _backward (micrograd's way) or "
+             "define an Op subclass", where=_where(node))
 
 
 def _where(node):
-    return f"the {node._op or 'leaf'} node{_node_name(node._label)} with data {node._data!r}"
+    """'the tanh node (node 'o') with data 0.7071…', in the learner's language."""
+    op, label, data = node._op, node._label, repr(node._data)
+    if label:       # not _node_name: Chinese puts the label after the word for node, unbracketed
+        if op:
+            return _("the {op} node (node {label}) with data {data}", op=op, label=repr(label),
+                     data=data)
+        return _("the leaf node (node {label}) with data {data}", label=repr(label), data=data)
+    if op:
+        return _("the {op} node with data {data}", op=op, data=data)
+    return _("the leaf node with data {data}", data=data)
 
 
 def _first_not_finite(order):
@@ -673,22 +724,24 @@ def _not_finite(order, node, g):
     if node._fn is Constant:
         node.grad = 0.0
         return 0.0
-    why = "it overflowed"
+    why = _("it overflowed")
     for consumer in order:
         local = consumer._local
         if type(local) is tuple and node in consumer._prev:
             for parent, d in zip(consumer._prev, local):
                 if parent is node and d - d:
-                    why = f"the local derivative of the {consumer._op!r} node for it is {d}"
-    raise OverflowError(f"backward: the gradient reaching {_where(node)} is not finite "
-                        f"({g}: {why}); no .grad was changed")
+                    why = _("the local derivative of the {op} node for it is {d}",
+                            op=repr(consumer._op), d=d)
+    raise OverflowError(_("backward: the gradient reaching {where} is not finite ({g}: {why}); "
+                          "no .grad was changed", where=_where(node), g=g, why=why))
 
 
 def _sum_overflow(order, earlier):
     node = next(n for n in order if n.grad - n.grad)
     old = earlier[order.index(node)]
-    return OverflowError(f"backward: adding this pass's gradient to the {old!r} already in "
-                         f"{_where(node)} overflows; no .grad was changed")
+    return OverflowError(_("backward: adding this pass's gradient to the {old} already in "
+                           "{where} overflows; no .grad was changed", old=repr(old),
+                           where=_where(node)))
 
 
 def learner_backward(node):

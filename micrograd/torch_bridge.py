@@ -73,7 +73,7 @@ def compare_with_torch(root, lang=None):
         if not node._prev:
             t = torch.tensor(node.data, dtype=torch.float64, requires_grad=True)
         else:
-            f = _torch_op(node, ops)
+            f = _torch_op(node, ops, lang)
             t = f(*(tensors[p] for p in node._prev), **node._const)
         tensors[node] = t
     tensors[root].backward()
@@ -86,23 +86,28 @@ def compare_with_torch(root, lang=None):
     return TorchComparison(root.label or 'root', root.data, tensors[root].item(), rows, lang)
 
 
-def _torch_op(node, ops):
-    """The PyTorch function for this node's op, or a clear error naming the node and the op."""
+def _torch_op(node, ops, lang=None):
+    """The PyTorch function for this node's op, or a clear error naming the node and the op (in
+    `lang`, else the process's language)."""
     fn = node._fn
-    where = f"the {node._op!r} node{engine._node_name(node.label)} with data {node.data!r}"
+    label = _(" (node {label})", lang=lang, label=repr(node.label)) if node.label else ''
+    where = _("the {op} node{node} with data {data}", lang=lang, op=repr(node._op), node=label,
+              data=repr(node.data))
     if fn is None:
         closure = engine.learner_backward(node) is not None
-        how = ("its derivative is your own `_backward` closure, which PyTorch cannot see "
-               "inside" if closure else "it was built by hand with children and no Op")
-        raise TypeError(f"compare_with_torch: {where} has no operation PyTorch can redo: {how}; "
-                        f"build it with the engine's ops (v.tanh(), a * b, …) or an Op subclass "
-                        f"with a torch(*xs) method")
+        how = (_("its derivative is your own `_backward` closure, which PyTorch cannot see inside",
+                 lang=lang) if closure else
+               _("it was built by hand with children and no Op", lang=lang))
+        raise TypeError(_("compare_with_torch: {where} has no operation PyTorch can redo: {how}; "
+                          "build it with the engine's ops (v.tanh(), a * b, …) or an Op subclass "
+                          "with a torch(*xs) method", lang=lang, where=where, how=how))
     f = ops.get(fn) or getattr(fn, 'torch', None)      # no built-in op has one to inherit
     if f is not None:
         return f
-    raise TypeError(f"compare_with_torch: the op {fn.__name__} ({fn.symbol!r}) of {where} has no "
-                    f"torch(*xs) method; add one to {fn.__name__} that computes it with torch "
-                    f"functions, e.g.  def torch(x): return torch.tanh(x)")
+    raise TypeError(_("compare_with_torch: the op {op} ({symbol}) of {where} has no torch(*xs) "
+                      "method; add one to {op} that computes it with torch functions, e.g.  "
+                      "def torch(x): return torch.tanh(x)", lang=lang, op=fn.__name__,
+                      symbol=repr(fn.symbol), where=where))
 
 
 def _our_gradients(root, order):

@@ -6,6 +6,8 @@ import math
 import numbers
 import operator
 
+from micrograd.i18n import _
+
 __all__ = ['integer', 'size', 'is_number', 'finite']
 
 
@@ -19,11 +21,13 @@ def integer(x):
         return None
 
 
-def size(x, what, at_least=1):
-    """x as an int ≥ at_least, or a ValueError saying `what` had to be."""
+def size(x, what, at_least=1, **fields):
+    """x as an int ≥ at_least, or a ValueError saying `what` had to be (`what`: an English id of
+    the catalog, its {fields} filled in, translated only if there is an error)."""
     n = integer(x)
     if n is None or n < at_least:
-        raise ValueError(f"{what} must be an integer ≥ {at_least}, not {x!r}")
+        raise ValueError(_("{what} must be an integer ≥ {at_least}, not {value}",
+                           what=_(what, **fields), at_least=at_least, value=repr(x)))
     return n
 
 
@@ -35,6 +39,9 @@ def is_number(x):
 def finite(x, what, at_least=-math.inf):
     """x if it is a finite number ≥ at_least, else a ValueError saying `what` had to be."""
     if not (is_number(x) and at_least <= x < math.inf):
-        bound = '' if at_least == -math.inf else f" ≥ {at_least:g}"
-        raise ValueError(f"{what} must be a finite number{bound}, not {x!r}")
+        if at_least == -math.inf:
+            raise ValueError(_("{what} must be a finite number, not {value}", what=_(what),
+                               value=repr(x)))
+        raise ValueError(_("{what} must be a finite number ≥ {at_least}, not {value}",
+                           what=_(what), at_least=f"{at_least:g}", value=repr(x)))
     return x

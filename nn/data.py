@@ -7,19 +7,21 @@ downloads anything: the moons are generated, and the digits ship inside scikit-l
 import math
 import random
 
+from micrograd.i18n import _, N_
+
 from .checks import finite, integer, size
 
 __all__ = ['moons', 'digits', 'split', 'one_hot', 'INSTALL_HINT']
 
-INSTALL_HINT = "pip install 'backprop-classroom[train]'  (or ./run demo, which installs it)"
+INSTALL_HINT = N_("pip install 'backprop-classroom[train]'  (or ./run demo, which installs it)")
 
 
 def moons(n=100, noise=0.1, seed=None, signed=True):
     """n points on two half-circles, (cos t, sin t) and (1 − cos t, ½ − sin t) for t in [0, π],
     plus Gaussian noise of standard deviation `noise`; labels ±1 (for the hinge loss) if
     `signed`, else 0/1.  The upper moon is −1 (or 0).  Same seed, same points."""
-    n = size(n, "moons: n", at_least=2)
-    finite(noise, "moons: noise (a standard deviation)", at_least=0)
+    n = size(n, N_("moons: n"), at_least=2)
+    finite(noise, N_("moons: noise (a standard deviation)"), at_least=0)
     rng = _generator(seed)
     n_upper = n // 2                            # as scikit-learn's make_moons splits them
     n_lower = n - n_upper
@@ -38,8 +40,8 @@ def digits(scale=True):
     try:
         from sklearn.datasets import load_digits
     except ImportError:
-        raise ImportError(f"the 8×8 digits come with scikit-learn, which is not installed: "
-                          f"{INSTALL_HINT}") from None
+        raise ImportError(_("the 8×8 digits come with scikit-learn, which is not installed: "
+                            "{hint}", hint=_(INSTALL_HINT))) from None
     bunch = load_digits()
     factor = 1 / 16 if scale else 1
     X = [[float(p) * factor for p in row] for row in bunch.data]
@@ -50,9 +52,10 @@ def split(X, y, held_out=0.25, seed=None):
     """(X_train, y_train), (X_test, y_test): a seeded shuffle, then the last `held_out` fraction
     (a quarter by default) is kept aside to measure what the network learned, not memorised."""
     if len(X) != len(y):
-        raise ValueError(f"split: {len(X)} examples but {len(y)} labels")
+        raise ValueError(_("split: {x} examples but {y} labels", x=len(X), y=len(y)))
     if not 0 < held_out < 1:
-        raise ValueError(f"split: held_out must be a fraction between 0 and 1, not {held_out!r}")
+        raise ValueError(_("split: held_out must be a fraction between 0 and 1, not {value}",
+                           value=repr(held_out)))
     order = list(range(len(X)))
     _generator(seed).shuffle(order)
     n_test = round(len(X) * held_out)
@@ -62,10 +65,11 @@ def split(X, y, held_out=0.25, seed=None):
 
 def one_hot(label, n):
     """y as a vector: 1 at index `label`, 0 elsewhere (the target of a quadratic cost)."""
-    n = size(n, "one_hot: n (the number of classes)")
+    n = size(n, N_("one_hot: n (the number of classes)"))
     t = integer(label)
     if t is None or not 0 <= t < n:
-        raise ValueError(f"one_hot: the label must be a class index 0…{n - 1}, not {label!r}")
+        raise ValueError(_("one_hot: the label must be a class index 0…{last}, not {value}",
+                           last=n - 1, value=repr(label)))
     return [1.0 if j == t else 0.0 for j in range(n)]
 
 

@@ -8,6 +8,7 @@ import numbers
 import operator
 
 from micrograd.engine import Op, Value, weighted_sum
+from micrograd.i18n import _, N_
 
 __all__ = ['quadratic_cost', 'squared_error', 'hinge_loss', 'cross_entropy', 'mean',
            'softmax_cross_entropy', 'LogSumExp']
@@ -25,11 +26,11 @@ def squared_error(a, y):
 
 def hinge_loss(scores, ys):
     """L = (1/n) Σᵢ max(0, 1 − yᵢ·scoreᵢ),  labels yᵢ = ±1   (micrograd's moons demo)."""
-    scores, ys = _pair(scores, ys, 'hinge_loss', 'scores', 'labels')
+    scores, ys = _pair(scores, ys, 'hinge_loss', N_('scores'), N_('labels'))
     for i, yi in enumerate(ys, 1):
         if isinstance(yi, bool) or not isinstance(yi, (Value, numbers.Real)) or _number(yi) not in (1, -1):
-            raise ValueError(f"hinge_loss: label {i} is {yi!r}, but the labels must be +1 or −1 "
-                             f"(0/1 labels y become ±1 as 2y − 1)")
+            raise ValueError(_("hinge_loss: label {i} is {value}, but the labels must be +1 or "
+                               "−1 (0/1 labels y become ±1 as 2y − 1)", i=i, value=repr(yi)))
     scores = [si if isinstance(si, Value) else Value(si) for si in scores]    # a number: a constant
     losses = [(1 + -yi * si).relu() for yi, si in zip(ys, scores)]     # the demo's exact floats
     return _total(losses) * (1.0 / len(losses))
@@ -44,14 +45,14 @@ def cross_entropy(logits, target):
     """
     s = _as_list(logits)
     if not s:
-        raise ValueError("cross_entropy: no logits")
+        raise ValueError(_("cross_entropy: no logits"))
     try:
         t = operator.index(target)
     except TypeError:
         t = -1
     if not 0 <= t < len(s):
-        raise ValueError(f"cross_entropy: the target must be a class index 0…{len(s) - 1}, "
-                         f"not {target!r}")
+        raise ValueError(_("cross_entropy: the target must be a class index 0…{last}, not "
+                           "{value}", last=len(s) - 1, value=repr(target)))
     m = max(_number(si) for si in s)
     shifted = [si - m if i == t or math.exp(_number(si) - m) > 0.0 else None    # e^(s−m) ≤ 1
                for i, si in enumerate(s)]
@@ -64,7 +65,7 @@ def mean(values):
     """(1/n) Σᵢ vᵢ  — e.g. a mini-batch's loss, so that backward averages the gradient over it."""
     values = _as_list(values)
     if not values:
-        raise ValueError("mean: no values to average")
+        raise ValueError(_("mean: no values to average"))
     return _total(values) * (1.0 / len(values))
 
 
@@ -86,7 +87,8 @@ def softmax_cross_entropy(logits, y):
     """L = ln Σᵢ e^(sᵢ) − Σᵢ yᵢ·sᵢ  = −ln softmax(s)_t  for a one-hot target y (1 at t);
     ∂L/∂sᵢ = softmax(s)ᵢ − yᵢ.  The label enters as numbers, so the graph is the same for every
     label (one ln Σ exp node, one Σ node): a compiled replay can be fed any target."""
-    s, y = _pair(logits, y, 'softmax_cross_entropy', 'logits', 'target numbers')
+    s, y = _pair(logits, y, 'softmax_cross_entropy', N_('logits'),
+                 N_('target numbers'))
     s = [si if isinstance(si, Value) else Value(si) for si in s]
     return LogSumExp.apply(*s) - weighted_sum(y, s, 0.0)
 
@@ -104,15 +106,16 @@ def _number(x):
 def _pair(a, y, name, what_a, what_y):
     a, y = _as_list(a), _as_list(y)
     if len(a) != len(y):
-        raise ValueError(f"{name}: {len(a)} {what_a} but {len(y)} {what_y}; "
-                         f"they must pair up one to one")
+        raise ValueError(_("{name}: {na} {what_a} but {ny} {what_y}; they must pair up one to "
+                           "one", name=name, na=len(a), what_a=_(what_a), ny=len(y),
+                           what_y=_(what_y)))
     if not a:
-        raise ValueError(f"{name}: no {what_a} to compare")
+        raise ValueError(_("{name}: no {what_a} to compare", name=name, what_a=_(what_a)))
     return a, y
 
 
 def _sum_of_squares(a, y, name):
-    a, y = _pair(a, y, name, 'activations', 'targets')
+    a, y = _pair(a, y, name, N_('activations'), N_('targets'))
     return _total([(aj - yj) ** 2 for aj, yj in zip(a, y)])
 
 

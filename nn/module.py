@@ -13,6 +13,8 @@ from dataclasses import dataclass
 
 from micrograd.engine import Value, leaf, weighted_sum
 
+from micrograd.i18n import _, N_
+
 from .checks import size
 
 __all__ = ['Module', 'Neuron', 'Layer', 'MLP', 'LayerTrace', 'ACTIVATIONS']
@@ -46,7 +48,7 @@ class Neuron(Module):
     """
 
     def __init__(self, nin, nonlin=True, act=None, rng=None, layer=1, index=1, bias=True):
-        nin = size(nin, f"neuron {index} of layer {layer}: nin (its number of inputs)")
+        nin = size(nin, N_("neuron {j} of layer {l}: nin (its number of inputs)"), j=index, l=layer)
         act = _act_name(act, nonlin)
         uniform = _generator(rng).uniform
         self._build([uniform(-1, 1) for _ in range(nin)], 0 if bias else None, act, layer, index)
@@ -78,8 +80,8 @@ class Neuron(Module):
     def _forward(self, x):
         """forward() on inputs that are already a list of Values (a layer converts them once)."""
         if len(x) != len(self.w):
-            raise ValueError(f"neuron {self.index} of layer {self.layer} has {len(self.w)} weights "
-                             f"but got {len(x)} inputs")
+            raise ValueError(_("neuron {j} of layer {l} has {w} weights but got {x} inputs",
+                               j=self.index, l=self.layer, w=len(self.w), x=len(x)))
         # One fused node, summed in micrograd's float order: ((b + w₁x₁) + w₂x₂) + …
         z = weighted_sum(self.w, x, 0.0 if self.b is None else self.b)    # no bias: a constant 0
         z.label = self._labels[0]
@@ -110,7 +112,7 @@ class Layer(Module):
     Returns a list of activations, or one Value if the layer has one neuron (as micrograd)."""
 
     def __init__(self, nin, nout, index=1, rng=None, **kwargs):
-        nout = size(nout, f"layer {index}: nout (its number of neurons)")
+        nout = size(nout, N_("layer {l}: nout (its number of neurons)"), l=index)
         rng = _generator(rng)           # one generator for all the neurons: draws stay in order
         self.neurons = [Neuron(nin, rng=rng, layer=index, index=j, **kwargs)
                         for j in range(1, nout + 1)]
@@ -122,10 +124,11 @@ class Layer(Module):
         W = [list(row) for row in W]
         b = [None] * len(W) if b is None else list(b)
         if len(b) != len(W):
-            raise ValueError(f"layer {index}: {len(W)} rows of weights but {len(b)} biases")
+            raise ValueError(_("layer {l}: {w} rows of weights but {b} biases", l=index,
+                               w=len(W), b=len(b)))
         if len({len(row) for row in W}) > 1:
-            raise ValueError(f"layer {index}: the rows of the weight matrix have different "
-                             f"lengths {[len(row) for row in W]}")
+            raise ValueError(_("layer {l}: the rows of the weight matrix have different lengths "
+                               "{lengths}", l=index, lengths=[len(row) for row in W]))
         layer = cls.__new__(cls)
         layer.neurons = [Neuron.from_weights(row, bj, act, layer=index, index=j)
                          for j, (row, bj) in enumerate(zip(W, b), 1)]
@@ -157,14 +160,14 @@ class MLP(Module):
 
     def __init__(self, nin, nouts, act='relu', out_act='linear', rng=None):
         # Everything is checked before the first weight is drawn, even an act no layer will use.
-        nin = size(nin, "MLP: nin (the number of inputs)")
+        nin = size(nin, N_("MLP: nin (the number of inputs)"))
         if isinstance(nouts, (str, bytes)) or not hasattr(nouts, '__iter__'):
-            raise ValueError(f"MLP: nouts must be a list of layer sizes, like [16, 16, 1], "
-                             f"not {nouts!r}")
-        nouts = [size(n, f"MLP: the size of layer {l} in nouts={nouts!r}")
+            raise ValueError(_("MLP: nouts must be a list of layer sizes, like [16, 16, 1], not "
+                               "{value}", value=repr(nouts)))
+        nouts = [size(n, N_("MLP: the size of layer {l} in nouts={nouts}"), l=l, nouts=repr(nouts))
                  for l, n in enumerate(nouts, 1)]
         if not nouts:
-            raise ValueError("MLP: nouts is empty: give at least one layer size, like [1]")
+            raise ValueError(_("MLP: nouts is empty: give at least one layer size, like [1]"))
         act, out_act = _act_name(act, True), _act_name(out_act, True)
         rng = _generator(rng)
         sizes = [nin] + nouts
@@ -180,8 +183,8 @@ class MLP(Module):
         weights = list(weights)
         biases = [None] * len(weights) if biases is None else list(biases)
         if len(biases) != len(weights):
-            raise ValueError(f"from_weights: {len(weights)} weight matrices but "
-                             f"{len(biases)} bias vectors")
+            raise ValueError(_("from_weights: {w} weight matrices but {b} bias vectors",
+                               w=len(weights), b=len(biases)))
         out_act = act if out_act is None else out_act
         mlp = cls.__new__(cls)
         mlp.layers = [Layer.from_weights(W, b, out_act if l == len(weights) else act, index=l)
@@ -189,8 +192,9 @@ class MLP(Module):
         for prev, layer in zip(mlp.layers, mlp.layers[1:]):
             nin = len(layer.neurons[0].w) if layer.neurons else 0
             if nin != len(prev.neurons):
-                raise ValueError(f"from_weights: layer {layer.index}'s rows have {nin} weights "
-                                 f"but layer {prev.index} has {len(prev.neurons)} neurons")
+                raise ValueError(_("from_weights: layer {l}'s rows have {nin} weights but layer "
+                                   "{prev} has {n} neurons", l=layer.index, nin=nin,
+                                   prev=prev.index, n=len(prev.neurons)))
         return mlp
 
     def __call__(self, x):
@@ -236,14 +240,16 @@ def _generator(rng):
         return rng
     if isinstance(rng, int) and not isinstance(rng, bool):
         return random.Random(rng)
-    raise TypeError(f"rng must be None, an int seed or a random.Random, not {type(rng).__name__}")
+    raise TypeError(_("rng must be None, an int seed or a random.Random, not {type}",
+                      type=type(rng).__name__))
 
 
 def _act_name(act, nonlin):
     if act is None:
         return 'relu' if nonlin else 'linear'
     if act not in ACTIVATIONS:
-        raise ValueError(f"unknown activation {act!r}: choose one of {', '.join(map(repr, ACTIVATIONS))}")
+        raise ValueError(_("unknown activation {act}: choose one of {choices}", act=repr(act),
+                           choices=', '.join(map(repr, ACTIVATIONS))))
     return act
 
 

@@ -11,6 +11,8 @@ NaN, an infinity or a division by zero is an error naming the parameter, with no
 import math
 import random
 
+from micrograd.i18n import _, N_
+
 from .checks import finite, is_number, size
 
 __all__ = ['SGD', 'Adam', 'minibatches']
@@ -22,7 +24,8 @@ class Optimizer:
     def __init__(self, params, lr):
         self.params = list(params)
         if not self.params:
-            raise ValueError(f"{type(self).__name__}: no parameters to optimise")
+            raise ValueError(_("{optimizer}: no parameters to optimise",
+                               optimizer=type(self).__name__))
         self.lr = lr
 
     @property
@@ -32,8 +35,8 @@ class Optimizer:
     @lr.setter
     def lr(self, lr):                   # checked here, so a schedule's value is checked too
         if not (is_number(lr) and 0 < lr < math.inf):
-            raise ValueError(f"{type(self).__name__}: the learning rate must be a positive "
-                             f"finite number, not {lr!r}")
+            raise ValueError(_("{optimizer}: the learning rate must be a positive finite number, "
+                               "not {value}", optimizer=type(self).__name__, value=repr(lr)))
         self._lr = lr
 
     def zero_grad(self):
@@ -44,7 +47,8 @@ class Optimizer:
         """Every parameter's gradient, each checked to be a finite number."""
         for i, p in enumerate(self.params):
             if not math.isfinite(p.grad):
-                raise self._failure(i, f"its gradient is {p.grad!r}, not a finite number")
+                raise self._failure(i, _("its gradient is {grad}, not a finite number",
+                                         grad=repr(p.grad)))
         return [p.grad for p in self.params]
 
     def _commit(self, new_data, **state):
@@ -53,8 +57,9 @@ class Optimizer:
         for name, values in (('data', new_data), *state.items()):
             for i, x in enumerate(values if isinstance(values, list) else ()):
                 if not math.isfinite(x):
-                    raise self._failure(i, f"its new {name} would be {x!r} (a smaller learning "
-                                           f"rate, or a smaller loss, may help)")
+                    raise self._failure(i, _("its new {name} would be {value} (a smaller "
+                                             "learning rate, or a smaller loss, may help)",
+                                             name=name, value=repr(x)))
         old_data = [p.data for p in self.params]
         old_state = {name: getattr(self, name) for name in state}
         try:
@@ -71,10 +76,11 @@ class Optimizer:
 
     def _failure(self, i, what):
         p = self.params[i]
-        name = f"'{p.label}'" if p.label else f"number {i + 1} (unlabelled)"
-        return FloatingPointError(
-            f"{type(self).__name__}.step: parameter {name}: {what} (data {p.data!r}, grad "
-            f"{p.grad!r}, lr {self.lr!r}); no parameter was changed")
+        name = f"'{p.label}'" if p.label else _("number {n} (unlabelled)", n=i + 1)
+        return FloatingPointError(_(
+            "{optimizer}.step: parameter {name}: {what} (data {data}, grad {grad}, lr {lr}); no "
+            "parameter was changed", optimizer=type(self).__name__, name=name, what=what,
+            data=repr(p.data), grad=repr(p.grad), lr=repr(self.lr)))
 
 
 class SGD(Optimizer):
@@ -86,7 +92,8 @@ class SGD(Optimizer):
     def __init__(self, params, lr=0.1, momentum=0.0):
         super().__init__(params, lr)
         if not (is_number(momentum) and 0 <= momentum < 1):
-            raise ValueError(f"SGD: momentum must be a number in [0, 1), not {momentum!r}")
+            raise ValueError(_("SGD: momentum must be a number in [0, 1), not {value}",
+                               value=repr(momentum)))
         self.momentum = momentum
         self.velocity = [0.0] * len(self.params)
 
@@ -106,9 +113,9 @@ class Adam(Optimizer):
         super().__init__(params, lr)
         betas = tuple(betas) if isinstance(betas, (tuple, list)) else (betas,)
         if not (len(betas) == 2 and all(is_number(b) and 0 <= b < 1 for b in betas)):
-            raise ValueError(f"Adam: betas must be two numbers in [0, 1), like (0.9, 0.999), "
-                             f"not {betas!r}")
-        finite(eps, "Adam: eps", at_least=0)
+            raise ValueError(_("Adam: betas must be two numbers in [0, 1), like (0.9, 0.999), "
+                               "not {value}", value=repr(betas)))
+        finite(eps, N_("Adam: eps"), at_least=0)
         self.beta1, self.beta2 = betas
         self.eps = eps
         self.t = 0
@@ -123,23 +130,23 @@ class Adam(Optimizer):
         new = []
         for i, p in enumerate(self.params):
             if v[i] == math.inf:
-                raise self._failure(i, f"(1 − β₂)·g² overflows Adam's second moment v (a "
-                                       f"gradient of {g[i]:.3g} means the loss has exploded), "
-                                       f"and v = inf would freeze it")
+                raise self._failure(i, _("(1 − β₂)·g² overflows Adam's second moment v (a "
+                                         "gradient of {g} means the loss has exploded), and "
+                                         "v = inf would freeze it", g=f"{g[i]:.3g}"))
             m_hat = m[i] / (1 - b1 ** t)        # early steps: undo the bias towards 0
             root_v_hat = math.sqrt(v[i]) / math.sqrt(1 - b2 ** t)    # √ first: v/(1−β₂ᵗ) may overflow
             try:
                 new.append(p.data - self.lr * m_hat / (root_v_hat + self.eps))
             except ZeroDivisionError:
-                raise self._failure(i, "m̂/(√v̂ + ε) is 0/0: its gradient has been 0 so far and "
-                                       "eps = 0 (give eps > 0, e.g. 1e-8)") from None
+                raise self._failure(i, _("m̂/(√v̂ + ε) is 0/0: its gradient has been 0 so far "
+                                         "and eps = 0 (give eps > 0, e.g. 1e-8)")) from None
         self._commit(new, m=m, v=v, t=t)
 
 
 def minibatches(examples, batch_size, rng=None):
     """Shuffle a copy of the examples, then split it into batches of batch_size (the last may be
     smaller); `rng` is a seed or a `random.Random` (default: the global `random`)."""
-    batch_size = size(batch_size, "minibatches: batch_size")
+    batch_size = size(batch_size, N_("minibatches: batch_size"))
     examples = list(examples)
     if isinstance(rng, int) and not isinstance(rng, bool):
         rng = random.Random(rng)

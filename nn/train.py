@@ -18,6 +18,8 @@ from dataclasses import dataclass
 from micrograd import Value, compile as compile_graph
 
 from . import data
+from micrograd.i18n import _, N_
+
 from .checks import size
 from .losses import hinge_loss, mean, quadratic_cost, softmax_cross_entropy
 from .module import MLP
@@ -48,16 +50,16 @@ def fit(model, examples, loss, optimizer, epochs=1, batch_size=None, rng=None, s
     """
     examples = list(examples)
     if not examples:
-        raise ValueError("fit: no examples to train on")
-    epochs = size(epochs, "fit: epochs")
+        raise ValueError(_("fit: no examples to train on"))
+    epochs = size(epochs, N_("fit: epochs"))
     if batch_size is not None:
-        batch_size = size(batch_size, "fit: batch_size (None for one full batch)")
+        batch_size = size(batch_size, N_("fit: batch_size (None for one full batch)"))
     full = batch_size is None or batch_size >= len(examples)
     per_epoch = 1 if full else -(-len(examples) // batch_size)
     steps = epochs * per_epoch
     rng = rng if isinstance(rng, random.Random) else random.Random(rng)
     losses, replays = [], {}            # replays: one per batch size (the last may be smaller)
-    for _ in range(epochs):
+    for _epoch in range(epochs):
         batches = [examples] if full else minibatches(examples, batch_size, rng)
         for batch in batches:
             if schedule is not None:
@@ -88,16 +90,16 @@ def compiled_step(model, loss, batch):
         C = loss(model, list(zip(xs, ys)))
     except (TypeError, ValueError) as e:
         loss(model, batch)              # a mistake that is not about compiling raises as it is
-        raise ValueError(f"compiled_step: cannot record the loss with the batch's numbers as "
-                         f"Values ({e}); a loss whose graph changes with the data cannot be "
-                         f"replayed: train without compiling") from None
+        raise ValueError(_("compiled_step: cannot record the loss with the batch's numbers as "
+                           "Values ({error}); a loss whose graph changes with the data cannot be "
+                           "replayed: train without compiling", error=e)) from None
     replay = compile_graph(C, inputs, params=model.parameters())
     fed = set(inputs)
     for v in replay.unused:             # read in Python (say, as an index), not computed with
         if v in fed:
-            raise ValueError(f"compiled_step: the loss does not compute with {v.label}; a number "
-                             f"used in Python (a label used as an index, say) changes the graph "
-                             f"with the data: train without compiling")
+            raise ValueError(_("compiled_step: the loss does not compute with {label}; a number "
+                               "used in Python (a label used as an index, say) changes the graph "
+                               "with the data: train without compiling", label=v.label))
 
     def step(batch):
         r = replay(*_flat([x for x, _ in batch]), *_flat([y for _, y in batch]))
@@ -156,7 +158,8 @@ def batch_loss(name, l2=0.0, classes=None):
     y a class or its one-hot vector (give the vector to compile it: the numbers feed the replay).
     """
     if name not in LOSSES:
-        raise ValueError(f"unknown loss {name!r}: choose one of {', '.join(LOSSES)}")
+        raise ValueError(_("unknown loss {name}: choose one of {choices}", name=repr(name),
+                           choices=', '.join(LOSSES)))
 
     def loss(model, batch):
         outs = [model(x) for x, _ in batch]
@@ -181,9 +184,10 @@ def _one_hot(y, classes):
     if isinstance(y, (list, tuple)):
         return y
     if isinstance(y, Value):
-        raise ValueError(f"cross-entropy: the label {y.label or y} is a class index, which picks "
-                         f"a number in Python; a compiled replay needs the one-hot target vector "
-                         f"(nn.data.one_hot(y, {classes})) as the label")
+        raise ValueError(_("cross-entropy: the label {label} is a class index, which picks a "
+                           "number in Python; a compiled replay needs the one-hot target vector "
+                           "(nn.data.one_hot(y, {classes})) as the label", label=y.label or y,
+                           classes=classes))
     return data.one_hot(y, classes)
 
 
@@ -198,7 +202,7 @@ def train_moons(hidden=MOONS['hidden'], act=MOONS['act'], loss=MOONS['loss'],
     as compiled=False, which builds the graph every step, only faster).
     """
     if loss == 'cross-entropy':
-        raise ValueError("the moons have one output score: use the hinge or quadratic loss")
+        raise ValueError(_("the moons have one output score: use the hinge or quadratic loss"))
     X, y = data.moons(n, noise, seed=seed)
     X_test, y_test = data.moons(n, noise, seed=seed + 1)
     rng = random.Random(seed)
@@ -227,7 +231,8 @@ def train_digits(hidden=DIGITS['hidden'], act=DIGITS['act'], loss=DIGITS['loss']
     compiled=False, faster).
     """
     if loss == 'hinge':
-        raise ValueError("the digits have 10 classes: use the cross-entropy or quadratic loss")
+        raise ValueError(_("the digits have 10 classes: use the cross-entropy or quadratic "
+                           "loss"))
     X, y = data.digits()
     (X_train, y_train), (X_test, y_test) = data.split(X, y, held_out=0.25, seed=seed)
     if train_size is not None:

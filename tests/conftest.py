@@ -18,3 +18,13 @@ def cyclic_garbage():
         finally:
             gc.enable()
     return count
+
+
+@pytest.fixture
+def english_by_default(monkeypatch):
+    """The test starts with no language chosen and no MICROGRAD_LANG, and leaves none behind."""
+    import micrograd
+    monkeypatch.delenv('MICROGRAD_LANG', raising=False)
+    micrograd.set_language(None)
+    yield
+    micrograd.set_language(None)

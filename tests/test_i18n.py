@@ -15,13 +15,7 @@ from nn import walkthrough
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
-@pytest.fixture(autouse=True)
-def english_by_default(monkeypatch):
-    """Each test starts with no language chosen and no MICROGRAD_LANG, and leaves none behind."""
-    monkeypatch.delenv('MICROGRAD_LANG', raising=False)
-    micrograd.set_language(None)
-    yield
-    micrograd.set_language(None)
+pytestmark = pytest.mark.usefixtures('english_by_default')     # see conftest.py
 
 
 # --- the catalog --------------------------------------------------------------------------------

@@ -98,7 +98,7 @@ def test_grade_report_frame_in_chinese(tmp_path, capsys):
     names = [name for name, *_rest in CHECKS] + ['RecursionError', str(tmp_path / 'engine.py')]
     titles = '\n'.join(line for line in out.splitlines() if line[:1] in '✓✗·ℹ')
     assert len(titles.splitlines()) == len(CHECKS)
-    # every title in Chinese (a check's details — cause, note — come from checks.py in English)
+    # every title in Chinese (the details: tests/test_i18n_errors.py)
     assert extract.english_words(titles, labels=names) == [], titles
 
 
@@ -129,3 +129,46 @@ def test_lang_is_restored_after_main(capsys):
     import micrograd
     in_process(['graph', 'x', 'x=1', '--lang', 'zh'], capsys)
     assert micrograd.get_language() == 'en'
+
+
+def _small_moons():
+    from nn import train
+    return train.train_moons(hidden=(4,), epochs=3, n=20, batch_size=8, seed=3)
+
+
+def test_train_plot_in_chinese_has_no_english_words_and_every_glyph():
+    """The plot's titles, axes and legends in Chinese, set in a font that has the characters."""
+    pytest.importorskip('matplotlib')
+    import warnings
+    import micrograd
+    from micrograd.cli import plot
+    result = _small_moons()
+    english = plot.figure(result, 'moons')
+    with micrograd.i18n.language('zh'):
+        fig = plot.figure(result, 'moons')
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter('always')
+            png = plot.picture(result, 'moons', 'moons.png')
+    texts = []
+    for ax in fig.axes:
+        texts += [ax.get_title(), ax.get_xlabel(), ax.get_ylabel()]
+        texts += [t.get_text() for t in ax.get_legend().get_texts()]
+    text = '\n'.join(texts)
+    assert extract.english_words(text, labels=['moons', result.settings['loss']]) == [], text
+    assert '训练损失' in text and '决策边界' in text
+    en = '\n'.join(t for ax in english.axes for t in (ax.get_title(), ax.get_xlabel()))
+    assert 'training loss' in en and 'decision boundary' in en and 'step' in en
+    assert collections.Counter(extract.numbers(text)) == collections.Counter(extract.numbers(
+        '\n'.join(t for ax in english.axes for t in [ax.get_title(), ax.get_xlabel(), ax.get_ylabel()]
+                  + [t.get_text() for t in ax.get_legend().get_texts()])))
+    assert png[:8] == b'\x89PNG\r\n\x1a\n'
+    assert not [w for w in caught if 'missing from font' in str(w.message)], \
+        [str(w.message) for w in caught]
+
+
+def test_train_progress_bar_shows_the_loss_in_chinese(tmp_path):
+    pytest.importorskip('tqdm')
+    p = run('train', 'moons', '--epochs', '3', '--n', '20', '--hidden', '4', '--seed', '3',
+            '--lang', 'zh', cwd=tmp_path)
+    assert p.returncode == 0, p.stderr
+    assert '损失=' in p.stderr and 'loss=' not in p.stderr, p.stderr

@@ -141,14 +141,15 @@ class _Progress:
                 from tqdm import tqdm
             except ImportError:
                 tqdm = None
-            self.bar = tqdm(total=steps, desc=self.name, unit='step', mininterval=0.5) if tqdm else False
+            self.bar = (tqdm(total=steps, desc=self.name, unit=_('step'), mininterval=0.5)
+                        if tqdm else False)
             self.every = max(1, steps // 10)
         self.recent.append(loss)
         if len(self.recent) > 10:
             self.recent.pop(0)
         running = sum(self.recent) / len(self.recent)
         if self.bar:
-            self.bar.set_postfix(loss=f"{running:.4f}", refresh=False)
+            self.bar.set_postfix({_('loss'): f"{running:.4f}"}, refresh=False)
             self.bar.update(1)
         elif k % self.every == 0 or k == steps:
             print(_("{name}: step {k}/{steps}, loss {loss}", name=self.name, k=k, steps=steps,

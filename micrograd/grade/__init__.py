@@ -19,7 +19,7 @@ import sys
 
 from ..i18n import _
 from .checks import CHECKS
-from .report import Outcome, Report
+from .report import TEXTS, Outcome, Report, translated
 from .runner import CHILD_ENV, MEMORY_MB, TIMEOUT, LoadError, run
 
 __all__ = ['grade', 'grade_file', 'Report', 'Outcome', 'LoadError', 'CHECKS']
@@ -44,22 +44,25 @@ def grade_file(path, class_name='Value', *, timeout=TIMEOUT, memory_mb=MEMORY_MB
         with open(path, encoding='utf-8') as f:
             source = f.read()
     except (OSError, UnicodeDecodeError) as e:
-        raise LoadError(f"cannot read {path}: {e.strerror if isinstance(e, OSError) else e}") from None
+        raise LoadError(_("cannot read {path}: {error}", path=path,
+                          error=e.strerror if isinstance(e, OSError) else e)) from None
     return _grade([(path, source)], class_name, _("{cls} from {where}", cls=class_name, where=path),
                   timeout, memory_mb)
 
 
 def _grade(pieces, class_name, source, timeout, memory_mb):
     results = run(pieces, class_name, [name for name, *_ in CHECKS], timeout, memory_mb)
-    return Report(source, [Outcome(name, _(title), read, **results[name])
+    return Report(source, [Outcome(name, _(title), translated(read),
+                                   **{k: translated(v) if k in TEXTS else v
+                                      for k, v in results[name].items()})
                            for name, title, read, _f in CHECKS])
 
 
 def _sources(cls):
     """[(file name, source)]: the module file of cls, or the notebook cells that define it."""
     if not isinstance(cls, type):
-        raise TypeError(f"grade() takes your Value class itself (grade(Value)), not "
-                        f"{type(cls).__name__} {cls!r:.40}")
+        raise TypeError(_("grade() takes your Value class itself (grade(Value)), not {type} "
+                          "{value}", type=type(cls).__name__, value=f"{cls!r:.40}"))
     files = []                              # the class's cell, then the cells that patched it
     for attr in vars(cls).values():
         code = getattr(getattr(attr, '__func__', attr), '__code__', None)
@@ -71,8 +74,9 @@ def _sources(cls):
         return [(path, inspect.getsource(module))]
     pieces = [(_cell_name(name), ''.join(linecache.getlines(name))) for name in files]
     if not pieces or not all(source for _, source in pieces):
-        raise LoadError(f"cannot find the source of {cls.__name__}: grade() sends your code to a "
-                        f"separate process, so the class must be defined in a file or a notebook cell")
+        raise LoadError(_("cannot find the source of {cls}: grade() sends your code to a "
+                          "separate process, so the class must be defined in a file or a "
+                          "notebook cell", cls=cls.__name__))
     return pieces
 
 

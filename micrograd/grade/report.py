@@ -3,8 +3,19 @@ import html
 
 from ..i18n import _, display_width, pad
 
+TEXTS = ('expected', 'got', 'cause')    # a result's fields that the checks write in words
+
 MARKS = {'pass': '✓', 'fail': '✗', 'not yet': '·', 'note': 'ℹ'}
 COLOURS = {'pass': '#1a7f37', 'fail': '#b42318', 'not yet': '#6e7781', 'note': '#0969da'}
+
+
+def translated(text):
+    """A text from the grading subprocess (checks.N_'s marks) in the learner's language: an English
+    sentence, or [sentence, {field: text}] with its fields translated too.  Text that is not in the
+    catalog (their numbers, reprs and exceptions) stays as it is."""
+    if isinstance(text, list) and len(text) == 2 and isinstance(text[1], dict):
+        return _(text[0], **{k: translated(v) for k, v in text[1].items()})
+    return _(text) if isinstance(text, str) else text
 
 
 class Outcome:

@@ -98,26 +98,36 @@ def _stop(child):
 
 
 def _stopped(child, timeout):
-    """The result of a check that gave no answer: it ran out of time, or the process died."""
+    """The result of a check that gave no answer: it ran out of time, or the process died.
+    (English, marked as checks.py marks its texts: the parent translates every result.)"""
+    from .checks import N_
     if child.poll() is None:
-        return dict(status='fail', expected=f"an answer within {timeout:g} s",
-                    got="none: the check was stopped",
-                    cause="the code never finished: a loop that does not end (in a _backward, "
-                          "or a topological sort that revisits nodes).")
+        return dict(status='fail', expected=N_("an answer within {timeout} s",
+                                               timeout=f"{timeout:g}"),
+                    got=N_("none: the check was stopped"),
+                    cause=N_("the code never finished: a loop that does not end (in a "
+                             "_backward, or a topological sort that revisits nodes)."))
     code = child.returncode
-    how = f"signal {signal.Signals(-code).name}" if code < 0 else f"exit code {code}"
-    return dict(status='fail', expected="an answer", got=f"none: the process died ({how})",
-                cause="the code crashed Python: a recursion too deep for the C stack (a raised "
-                      "sys.setrecursionlimit), memory beyond the limit, or os._exit.")
+    how = (N_("signal {name}", name=signal.Signals(-code).name) if code < 0
+           else N_("exit code {code}", code=code))
+    return dict(status='fail', expected=N_("an answer"),
+                got=N_("none: the process died ({how})", how=how),
+                cause=N_("the code crashed Python: a recursion too deep for the C stack (a "
+                         "raised sys.setrecursionlimit), memory beyond the limit, or os._exit."))
 
 
 def _load_failure(first, child, timeout):
+    from ..i18n import _
+    from .report import translated
     if first is not None:
-        return first['load_error'] + (f"\n{first['traceback']}" if first.get('traceback') else '')
+        return translated(first['load_error']) + (f"\n{first['traceback']}"
+                                                  if first.get('traceback') else '')
     if child.poll() is None:
-        return f"loading it took more than {timeout:g} s (does the file run a loop when imported?)"
+        return _("loading it took more than {timeout} s (does the file run a loop when imported?)",
+                 timeout=f"{timeout:g}")
     _stop(child)
-    return f"the grading process failed to start:\n{child.stderr.read().decode(errors='replace')[-2000:]}"
+    return _("the grading process failed to start:\n{stderr}",
+             stderr=child.stderr.read().decode(errors='replace')[-2000:])
 
 
 # --- the child -----------------------------------------------------------------------------------
@@ -139,6 +149,7 @@ def _child(fd):
         os.path.join(os.path.dirname(os.path.abspath(__file__)), 'checks.py'))
     checks = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(checks)
+    N_ = checks.N_
     files = {name for name, _ in request['pieces']}
 
     def send(**answer):
@@ -151,15 +162,17 @@ def _child(fd):
             linecache.cache[name] = (len(source), None, source.splitlines(True), name)
             exec(compile(source, name, 'exec'), module.__dict__)
     except BaseException as e:
-        return send(load_error=f"{' + '.join(sorted(files))} cannot be run: {type(e).__name__}: {e}",
+        return send(load_error=N_("{files} cannot be run: {error}", files=' + '.join(sorted(files)),
+                                  error=f"{type(e).__name__}: {e}"),
                     traceback=_their_traceback(e, files))
     V = module.__dict__.get(request['class_name'])
     if not isinstance(V, type):
         classes = [k for k, v in vars(module).items() if isinstance(v, type) and v.__module__ ==
                    'learner_engine']
-        return send(load_error=f"there is no class named {request['class_name']!r} in "
-                               f"{', '.join(sorted(files))} (its classes: "
-                               f"{', '.join(classes) or 'none'})")
+        return send(load_error=N_("there is no class named {name} in {files} (its classes: "
+                                  "{classes})", name=repr(request['class_name']),
+                                  files=', '.join(sorted(files)),
+                                  classes=', '.join(classes) or N_('none')))
     send(loaded=True)
     by_name = {name: f for name, _, _, f in checks.CHECKS}
     for name in request['checks']:
@@ -167,10 +180,11 @@ def _child(fd):
 
 
 def _one(checks, f, V, files):
+    N_ = checks.N_
     try:
         note = f(V)
     except checks.NotYet as e:
-        return dict(status='not yet', got=str(e))
+        return dict(status='not yet', got=e.args[0])        # a text as checks.N_ marks it
     except NotImplementedError as e:     # a blank still to fill, wherever the check met it
         return dict(status='not yet', got=f"NotImplementedError{': ' + str(e) if str(e) else ''}")
     except checks.Fail as e:
@@ -178,7 +192,7 @@ def _one(checks, f, V, files):
                     traceback=_their_traceback(e.error, files) if e.error else '')
     except BaseException as e:           # the learner's code, outside an attempt(): never ✓
         return dict(status='fail', got=f"{type(e).__name__}: {e}",
-                    cause="your code raised an exception (its traceback is below).",
+                    cause=N_("your code raised an exception (its traceback is below)."),
                     traceback=_their_traceback(e, files))
     return dict(status='note', got=note) if note else dict(status='pass')
 
