@@ -69,7 +69,7 @@ def parse(expr, /, **values):
     """The Value graph of `expr`, its names bound to `values` (numbers become leaves labelled
     by name; a Value is used as it is).  Math errors (log(0), 1/0 …) also raise ParseError."""
     if not isinstance(expr, str):
-        raise TypeError(f"parse: the expression must be a str, not {type(expr).__name__}")
+        raise TypeError(_("parse: the expression must be a str, not {type}", type=type(expr).__name__))
     # A name in the tree is NFKC-normalised by Python ('ｘ' is 'x'): look values up the same way.
     values = {unicodedata.normalize('NFKC', name): v for name, v in values.items()}
     # Tabs and line breaks become spaces: one line, so every column still points at its character.

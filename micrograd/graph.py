@@ -35,6 +35,7 @@ import re
 
 from . import engine
 from .engine import topological_order
+from .i18n import _
 
 __all__ = ['Graph', 'describe', 'clean_label', 'number', 'wrap', 'exponent', 'MAX_NAME']
 
@@ -51,8 +52,9 @@ class Graph:
 
     def __init__(self, root, who='describe'):
         if not isinstance(root, engine.Value):
-            raise TypeError(f"{who}: expected a Value (the root of a graph, e.g. the loss), not "
-                            f"{type(root).__name__} ({root!r:.40})")
+            raise TypeError(_("{who}: expected a Value (the root of a graph, e.g. the loss), not "
+                              "{type} ({value})", who=who, type=type(root).__name__,
+                              value=f"{root!r:.40}"))
         self.root = root
         self.order = order = topological_order(root)
         self.index = index = {v: i for i, v in enumerate(order)}

@@ -84,8 +84,8 @@ def draw_dot(root, format='svg', rankdir='LR', *, show_grad=True, grads=None,
     grads={Value: number} is shown instead of .grad ("grad ?" if missing); see the module docstring.
     """
     if background not in dot.THEMES:
-        raise ValueError(f"draw_dot: background must be one of {', '.join(dot.THEMES)}, "
-                         f"not {background!r}")
+        raise ValueError(_("draw_dot: background must be one of {themes}, not {background}",
+                           themes=', '.join(dot.THEMES), background=repr(background)))
     g = describe(root, 'draw_dot')
     plan = Plan(g, clusters or collapse, collapse)
     _refuse_if_too_large(g, plan, max_nodes, collapse)

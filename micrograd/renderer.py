@@ -86,13 +86,15 @@ def render_svg(graph):
 def render(source, format, dpi=None):
     """The bytes of DOT `source` drawn as 'svg', 'png' or 'pdf' (dpi: PNG pixels per inch)."""
     if format not in ('svg', 'png', 'pdf'):
-        raise ValueError(f"render: format must be 'svg', 'png' or 'pdf', not {format!r}")
+        raise ValueError(_("render: format must be 'svg', 'png' or 'pdf', not {format}",
+                           format=repr(format)))
     dot = shutil.which('dot')
     if dot:
         args = [dot, f'-T{format}'] + ([f'-Gdpi={dpi}'] if dpi and format == 'png' else [])
         done = subprocess.run(args, input=source.encode('utf-8'), capture_output=True)
         if done.returncode:
-            raise RuntimeError(f"dot failed: {done.stderr.decode('utf-8', 'replace').strip()}")
+            raise RuntimeError(_("dot failed: {why}",
+                                 why=done.stderr.decode('utf-8', 'replace').strip()))
         return done.stdout
     svg = _wasm_svg(source)
     if format == 'svg':

@@ -24,6 +24,7 @@ import re
 
 from .engine import (Value, Add, Sub, Neg, Mul, Div, Pow, PowValue, Exp, Log, Tanh, Sigmoid,
                      Relu, Sin, Cos, WeightedSum, learner_backward, topological_order, _real)
+from .i18n import _
 
 __all__ = ['compile', 'Compiled', 'Result']
 
@@ -48,7 +49,7 @@ class Compiled:
 
     def __init__(self, root, inputs=(), params=None):
         if not isinstance(root, Value):
-            raise TypeError(f"compile: the root must be a Value, not {type(root).__name__}")
+            raise TypeError(_("compile: the root must be a Value, not {type}", type=type(root).__name__))
         self.root = root
         self.order = topological_order(root)
         for v in self.order:                    # refuse before any work, naming the node
@@ -68,10 +69,10 @@ class Compiled:
     def __call__(self, *values):
         """Result(value, grads, param_grads) for these input numbers, exactly as backward() gives."""
         if len(values) != len(self.inputs):
-            raise TypeError(f"this compiled graph takes {len(self.inputs)} input number(s) "
-                            f"({_names(self.inputs)}), got {len(values)}.  A compiled graph has a "
-                            f"fixed shape: for another number of inputs (another batch size), "
-                            f"build the graph again and compile it")
+            raise TypeError(_("this compiled graph takes {n} input number(s) ({names}), got {got}.  "
+                              "A compiled graph has a fixed shape: for another number of inputs "
+                              "(another batch size), build the graph again and compile it",
+                              n=len(self.inputs), names=_names(self.inputs), got=len(values)))
         args = [_real(x, v.label or f"input {i}") for i, (x, v) in enumerate(zip(values, self.inputs))]
         args += [p.data for p in self.params]
         try:
@@ -137,8 +138,8 @@ class Result:
         try:
             return [where[v] for v in leaves]
         except KeyError as e:
-            raise KeyError(f"grads_for: {_names([e.args[0]])} is not an input or a param of "
-                           f"this compiled graph") from None
+            raise KeyError(_("grads_for: {name} is not an input or a param of this compiled graph",
+                             name=_names([e.args[0]]))) from None
 
     def add_to_grads(self):
         """p.grad += ∂root/∂p for every param: what root.backward() does to them."""
@@ -422,13 +423,14 @@ def _leaves(values, what, taken):
     seen = set(taken)
     for v in values:
         if not isinstance(v, Value):
-            raise TypeError(f"compile: {what} must be Values (the leaves to feed), "
-                            f"not {type(v).__name__}")
+            raise TypeError(_("compile: {what} must be Values (the leaves to feed), not {type}",
+                              what=what, type=type(v).__name__))
         if v._prev:
-            raise ValueError(f"compile: {what} must be leaves, but {_names([v])} is computed by "
-                             f"'{v._op}' from other nodes")
+            raise ValueError(_("compile: {what} must be leaves, but {name} is computed by '{op}' "
+                               "from other nodes", what=what, name=_names([v]), op=v._op))
         if v in seen:
-            raise ValueError(f"compile: {_names([v])} is listed twice among the inputs and params")
+            raise ValueError(_("compile: {name} is listed twice among the inputs and params",
+                               name=_names([v])))
         seen.add(v)
     return values
 
@@ -436,10 +438,12 @@ def _leaves(values, what, taken):
 def _op_of(node):
     """(Op class, constants) of an interior node, as Op.apply recorded them."""
     if learner_backward(node) is not None:
-        raise TypeError(f"compile: the {node._op or '?'} node {_names([node])} runs the learner's "
-                        f"own _backward closure, and compile cannot see inside a closure; define "
-                        f"an Op subclass (forward and local_grads) for it, or call backward()")
+        raise TypeError(_("compile: the {op} node {name} runs the learner's own _backward closure, "
+                          "and compile cannot see inside a closure; define an Op subclass (forward "
+                          "and local_grads) for it, or call backward()",
+                          op=node._op or '?', name=_names([node])))
     if node._fn is None:
-        raise TypeError(f"compile: the {node._op or '?'} node {_names([node])} was built by hand "
-                        f"with children but has no local derivatives; define an Op subclass")
+        raise TypeError(_("compile: the {op} node {name} was built by hand with children but has "
+                          "no local derivatives; define an Op subclass",
+                          op=node._op or '?', name=_names([node])))
     return node._fn, node._const

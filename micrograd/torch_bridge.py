@@ -23,8 +23,8 @@ def require_torch(what):
     try:
         import torch
     except ImportError:
-        raise ImportError(f"{what} needs PyTorch, which is not installed: {INSTALL_HINT}",
-                          name='torch') from None
+        raise ImportError(_("{what} needs PyTorch, which is not installed: {hint}", what=what,
+                            hint=INSTALL_HINT), name='torch') from None
     return torch
 
 
@@ -155,8 +155,8 @@ class TorchComparison:
         for row in self.rows:
             if row.label == label:
                 return row
-        raise KeyError(f"no leaf labelled {label!r}; the leaves are "
-                       f"{', '.join(r.label for r in self.rows)}")
+        raise KeyError(_("no leaf labelled {label}; the leaves are {leaves}", label=repr(label),
+                         leaves=', '.join(r.label for r in self.rows)))
 
     def _lines(self):
         head = (_('leaf', self.lang), 'data', 'data (torch)', 'grad', 'grad (torch)',

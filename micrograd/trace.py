@@ -209,9 +209,10 @@ def backward_steps(root, graph=None):
         else:
             local = node.local_grads()
         if local is None:
-            raise TypeError(f"backward_steps: the {node._op} node{_named(node)} was built by hand "
-                            f"with children but has neither local derivatives nor a _backward of "
-                            f"its own; assign its _backward or define an Op subclass")
+            raise TypeError(_("backward_steps: the {op} node{named} was built by hand with children "
+                              "but has neither local derivatives nor a _backward of its own; assign "
+                              "its _backward or define an Op subclass",
+                              op=node._op, named=_named(node)))
         local_names = _local_names(g, i)
         terms = []
         for k, (p, d) in enumerate(zip(g.parents[i], local)):
@@ -377,4 +378,4 @@ def _kind(role, lang=None):
 
 
 def _named(v):
-    return f" (node {v.label!r})" if v.label else ''
+    return _(" (node {label})", label=repr(v.label)) if v.label else ''

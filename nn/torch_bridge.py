@@ -9,6 +9,7 @@ its output on any input equals ours up to the order of the sums (≈1e-16).  PyT
 pip install 'backprop-classroom[torch]'.
 """
 from micrograd.torch_bridge import require_torch
+from micrograd.i18n import _
 
 from .module import Layer
 
@@ -51,8 +52,9 @@ def from_torch(cls, seq):
         kind = type(module).__name__
         if isinstance(module, torch.nn.Linear):
             if layers and layers[-1][0].out_features != module.in_features:
-                raise ValueError(f"from_torch: module {i} (Linear) takes {module.in_features} "
-                                 f"inputs but the layer before gives {layers[-1][0].out_features}")
+                raise ValueError(_("from_torch: module {i} (Linear) takes {n} inputs but the layer "
+                                   "before gives {m}", i=i, n=module.in_features,
+                                   m=layers[-1][0].out_features))
             layers.append([module, 'linear'])
         elif kind in _FROM_TORCH and layers and layers[-1][1] == 'linear':
             layers[-1][1] = _FROM_TORCH[kind]
@@ -65,7 +67,7 @@ def from_torch(cls, seq):
                 + f"; an MLP is Linear modules, each followed by at most one of "
                   f"{', '.join(_FROM_TORCH)}")
     if not layers:
-        raise ValueError("from_torch: the Sequential has no Linear module")
+        raise ValueError(_("from_torch: the Sequential has no Linear module"))
     mlp = cls.__new__(cls)
     mlp.layers = [Layer.from_weights(linear.weight.tolist(),
                                      None if linear.bias is None else linear.bias.tolist(),
@@ -77,6 +79,6 @@ def from_torch(cls, seq):
 def _layer_act(layer):
     acts = {n.act for n in layer.neurons}
     if len(acts) != 1:
-        raise ValueError(f"to_torch: the neurons of layer {layer.index} have different "
-                         f"activations {sorted(acts)}; a torch Linear layer has one")
+        raise ValueError(_("to_torch: the neurons of layer {l} have different activations {acts}; "
+                           "a torch Linear layer has one", l=layer.index, acts=sorted(acts)))
     return acts.pop()
