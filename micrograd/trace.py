@@ -31,6 +31,7 @@ Fields added for issue 11 (the older ones are unchanged; all are plain data):
 A sum over more than 8 paths is written with its first 3 and last 2 terms and '…', and Hung-yi
 Lee's bracket form only for up to 8 paths, so the text of all steps stays linear in the edges.
 """
+import re
 from dataclasses import dataclass, field, replace
 
 from . import engine
@@ -66,8 +67,8 @@ class Term:
     def symbols(self):
         """'∂n/∂w1 · ∂L/∂n': this term of the chain rule in ∂ notation ('∂L/∂p' at the root)."""
         if self.at_root:
-            return f"∂{self.L}/∂{self.parent_name}"
-        return f"∂{self.node_name}/∂{self.parent_name} · ∂{self.L}/∂{self.node_name}"
+            return f"{_d(self.L, self.parent_name)}"
+        return f"{_d(self.node_name, self.parent_name)} · {_d(self.L, self.node_name)}"
 
     def product_text(self):
         """'x1 · 0.5': the local derivative by name, times the upstream gradient's number."""
@@ -76,12 +77,12 @@ class Term:
     def explain(self, lang=None):
         """∂L/∂w1 = ∂n/∂w1 · ∂L/∂n = x1 · 0.5 = 1.0  (x1 = 2.0); a completed sum lists every path.
         In English, or in Chinese with lang='zh' (default: micrograd.set_language's)."""
-        dL = f"∂{self.L}/∂{self.parent_name}"
+        dL = f"{_d(self.L, self.parent_name)}"
         if self.before is not None:
             return _("{dL}: {before} before, {after} after your _backward ran (it added {added}; "
                      "with {dnode} = 1 it adds {local})", lang, dL=dL, before=_num(self.before),
                      after=_num(self.grad), added=_num(self.product),
-                     dnode=f"∂{self.L}/∂{self.node_name}", local=_num(self.local))
+                     dnode=f"{_d(self.L, self.node_name)}", local=_num(self.local))
         if self.terms:
             shown = _few(self.terms)            # a value used 1,500 times: not 1,500 products
             symbols = ' + '.join(t.symbols() if t else '…' for t in shown)
@@ -121,7 +122,7 @@ class BackwardStep:
 
     def explain(self, lang=None):
         """The step in words, then one line per chain-rule product (lang='zh': in Chinese)."""
-        dL = f"∂{self.L}/∂{self.name}"
+        dL = f"{_d(self.L, self.name)}"
         if not self.incoming:
             head = _("{dL} = 1 (the start: the output's gradient with respect to itself)", lang,
                      dL=dL)
@@ -141,9 +142,9 @@ class BackwardStep:
             if 1 < len(self.incoming) <= _LISTED and len(self.terms) <= _LISTED:
                 # Hung-yi Lee's form σ'(z)·[w3·∂l/∂z' + w4·∂l/∂z''], while it is short: the text
                 # stays linear in the number of edges
-                paths = ' + '.join(f"{i.local_name} · ∂{self.L}/∂{i.node_name}" for i in self.incoming)
+                paths = ' + '.join(f"{i.local_name} · {_d(self.L, i.node_name)}" for i in self.incoming)
                 lines.append(_("    (that is {dL} = {local} · [{paths}])", lang,
-                               dL=f"∂{self.L}/∂{t.parent_name}", local=t.local_name, paths=paths))
+                               dL=f"{_d(self.L, t.parent_name)}", local=t.local_name, paths=paths))
         return '\n'.join(lines)
 
     def __str__(self):
@@ -336,7 +337,7 @@ def _local_names(g, i):
            engine.Cos: f"−sin({a})"}
     if fn in one:
         return [one[fn]]
-    return [f"∂{o}/∂{g.names[p]}" for p in g.parents[i]]    # an Op we don't know: say what it is
+    return [f"{_d(o, g.names[p])}" for p in g.parents[i]]    # an Op we don't know: say what it is
 
 
 _LISTED = 8                 # a sum of more paths is written with its first and last few, and …
@@ -379,3 +380,17 @@ def _kind(role, lang=None):
 
 def _named(v):
     return _(" (node {label})", label=repr(v.label)) if v.label else ''
+
+
+def _d(top, bottom):
+    """'∂L/∂w1', with a name that is itself a sum or product in parentheses: ∂o/∂(x1*w1 + x2*w2)."""
+    return f"∂{_whole(top)}/∂{_whole(bottom)}"
+
+
+def _whole(name):
+    if _OPERATOR.search(name) and not (name.startswith('(') and name.endswith(')')):
+        return f"({name})"
+    return name
+
+
+_OPERATOR = re.compile(r"[\s+*/·^−-]")

@@ -285,7 +285,7 @@ def test_escaped_labels_in_the_browser(page, tmp_path):
     player = open_player(page, tmp_path, y)
     click_next(player, 1)
     s = state(player)
-    assert "∂<img src=x onerror=alert(2)>/∂\"&'" in s['status'], s['status']
+    assert "∂(<img src=x onerror=alert(2)>)/∂\"&'" in s['status'], s['status']   # a spaced name: (…)
     texts = player.locator('svg text').all_text_contents()
     assert '<script>alert(1)</script>' in texts and '"&\'' in texts
     assert page.locator('img:not(.mg-picture)').count() == 0 and page.dialogs == []

@@ -285,3 +285,11 @@ def test_printing_the_steps(capsys):
     both = capsys.readouterr().out
     assert both.startswith("forward pass: 10 steps\nstep 1/10  x1 = 2.0") and format_steps(steps) in both
     assert isinstance(steps[0], BackwardStep) and isinstance(steps[0].terms[0], Term)
+
+
+def test_a_name_that_is_a_sum_is_bracketed_in_the_d_notation():
+    from nn.walkthrough import lecture_neuron
+    step = backward_steps(lecture_neuron()['o'])[3]     # the lecture labels a node 'x1*w1 + x2*w2'
+    text = step.explain()
+    assert text.startswith("∂o/∂(x1*w1 + x2*w2) = 0.5 is complete"), text
+    assert "∂o/∂(x1*w1) = ∂(x1*w1 + x2*w2)/∂(x1*w1) · ∂o/∂(x1*w1 + x2*w2) = 1 · 0.5 = 0.5" in text
