@@ -120,15 +120,17 @@ def to_svg(root, **options):
     return draw_dot(root, **options).svg()
 
 
-def to_png(root, path, dpi=150, **options):
-    """Write `draw_dot(root, **options)` as a PNG (`dpi` pixels per inch) and return the path.
+def to_png(root, path=None, dpi=150, **options):
+    """`draw_dot(root, **options)` as a PNG (`dpi` pixels per inch): written to `path` (and the path
+    returned), or its bytes when no path is given.
 
     For a slide: to_png(loss, 'loss.png', dpi=200, slide=True)."""
     return _export(root, path, 'png', dpi, options)
 
 
-def to_pdf(root, path, **options):
-    """Write `draw_dot(root, **options)` as a PDF (vector: sharp at any size) and return the path."""
+def to_pdf(root, path=None, **options):
+    """`draw_dot(root, **options)` as a PDF (vector: sharp at any size): written to `path` (and the
+    path returned), or its bytes when no path is given."""
     return _export(root, path, 'pdf', None, options)
 
 
@@ -323,6 +325,8 @@ def _add_legend(g):
 
 
 def _export(root, path, format, dpi, options):
-    drawing = draw_dot(root, **options)
-    write_atomic(path, render(drawing.source, format, dpi=dpi))
+    data = render(draw_dot(root, **options).source, format, dpi=dpi)
+    if path is None:
+        return data
+    write_atomic(path, data)
     return path

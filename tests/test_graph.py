@@ -399,3 +399,12 @@ def test_slide_and_dark_styles():
     assert 'bgcolor=transparent' in draw_dot(C0, background='transparent').source
     with pytest.raises(ValueError, match="background must be one of white, transparent, dark"):
         draw_dot(C0, background='black')
+
+
+def test_to_png_and_to_pdf_give_bytes_without_a_path(tmp_path):
+    from micrograd import to_pdf, to_png
+    a, y = Value(0.5, label='a'), Value(1.0, label='y')
+    C = (a - y) ** 2
+    assert to_png(C, dpi=50).startswith(b'\x89PNG') and to_pdf(C).startswith(b'%PDF')
+    assert to_png(C, tmp_path / 'c.png') == tmp_path / 'c.png'
+    assert (tmp_path / 'c.png').read_bytes().startswith(b'\x89PNG')
