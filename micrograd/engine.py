@@ -150,7 +150,7 @@ class Value:
                     done.grad += grad
                 if any(done.grad - done.grad for done in order):
                     raise _sum_overflow(order, earlier)
-        except BaseException as e:              # even Ctrl-C: leave no half-done pass behind
+        except BaseException:                   # even Ctrl-C: leave no half-done pass behind
             for done, grad in zip(order, earlier):
                 done.grad = grad
             raise
@@ -615,9 +615,7 @@ def _operand(x, op=None):
     if isinstance(x, Value):
         return x
     if type(x) is float or type(x) is int or _is_real(x):
-        c = Value(x)
-        c._fn = Constant
-        return c
+        return _constant(_real(x))
     if op is None:
         return None
     raise TypeError(_("{op}: expected a Value or a real number, not {type}", op=op.symbol,

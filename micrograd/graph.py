@@ -128,12 +128,17 @@ def expression(node, args):
 
 # --- names ---------------------------------------------------------------------------------
 
+def without_surrogates(text):
+    """A lone surrogate ('x\\ud800', which UTF-8 cannot write) as U+FFFD, as every view draws it."""
+    return _SURROGATE.sub('\ufffd', text)
+
+
 def clean_label(text, limit=MAX_NAME):
     """The text as every view draws it: tabs as spaces, controls as \\xNN, lone surrogates as
     U+FFFD, at most `limit` characters and MAX_LINES lines (then '…')."""
     text = text.replace('\r\n', '\n').replace('\r', '\n').replace('\t', ' ')
     text = _CONTROL.sub(lambda m: f"\\x{ord(m[0]):02x}", text)
-    text = _SURROGATE.sub('\ufffd', text)
+    text = without_surrogates(text)
     lines = text.split('\n')
     if len(lines) > MAX_LINES:
         text = '\n'.join(lines[:MAX_LINES]) + '…'

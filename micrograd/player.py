@@ -28,6 +28,7 @@ from importlib import resources
 
 from .engine import Value, topological_order
 from .files import write_atomic
+from .graph import without_surrogates
 from .i18n import N_, _, get_language, ngettext
 from .player_math import math_lines
 from .render import check_size, draw_dot
@@ -41,7 +42,6 @@ _XML_PREAMBLE = re.compile(r'\A.*?(?=<svg\b)', re.S)    # <?xml …?>, <!DOCTYPE
 # Titles that only say an id ("v3op", "v1->v3op") and comments go; a value's title (its full name and
 # formula, shown on hover) stays.
 _NOISE = re.compile(r'<title>v\d+(?:op)?(?:&#45;&gt;v\d+(?:op)?)?</title>\n?|<!--.*?-->\n?', re.S)
-_SURROGATE = re.compile(r'[\ud800-\udfff]')            # drawn as U+FFFD by render: the same here
 _STATIC_STEPS = 300      # steps written out as text where the player cannot run (an untrusted notebook)
 _STATIC_PICTURE = 300    # values at most, for the final picture there (a PNG: bigger ones get large)
 ALT = N_("the graph with every value and its final gradient")
@@ -131,7 +131,7 @@ class Player:
         blocks = [ngettext("backward pass: {n} step", "backward pass: {n} steps", n, self.lang)]
         blocks += [_("step {number}/{n}", self.lang, number=k, n=n) + "  " + t.replace('\n', '\n    ')
                    for k, t in enumerate(self._text, 1)]
-        return _SURROGATE.sub('\ufffd', '\n'.join(blocks + [_(TRUST, self.lang)]))
+        return without_surrogates('\n'.join(blocks + [_(TRUST, self.lang)]))
 
     def _static_text(self, most=_STATIC_STEPS):
         """The steps for where the script does not run: all of them up to `most`, then a count."""
@@ -206,7 +206,7 @@ grad <span class="mg-k-new">{w['key_new']}</span> · <span class="mg-k-partial">
 <script>{_asset('player.js')}
 microgradPlayer("{pid}");</script>
 </div>"""
-        return _SURROGATE.sub('\ufffd', page)
+        return without_surrogates(page)
 
     def save_html(self, path, title=TITLE):
         """Write a standalone page (no network needed) and return its path; title: the page's
@@ -219,7 +219,7 @@ microgradPlayer("{pid}");</script>
         page = (f'<!DOCTYPE html>\n<html lang="{_HTML_LANG[self.lang]}">\n<head>\n<meta charset="utf-8">\n'
                 f'<meta name="viewport" content="width=device-width, initial-scale=1">\n'
                 f'<meta name="color-scheme" content="light dark">\n'
-                f'<title>{html.escape(_SURROGATE.sub(chr(0xfffd), title))}</title>\n'
+                f'<title>{html.escape(without_surrogates(title))}</title>\n'
                 f'<style>body {{ margin: 8px; }} @media (prefers-color-scheme: dark) '
                 f'{{ body {{ background: #111827; color: #e5e7eb; }} }}</style>\n'
                 f'</head>\n<body>\n{self.html()}\n</body>\n</html>\n')

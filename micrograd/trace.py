@@ -213,7 +213,7 @@ def backward_steps(root, graph=None):
             raise TypeError(_("backward_steps: the {op} node{named} was built by hand with children "
                               "but has neither local derivatives nor a _backward of its own; assign "
                               "its _backward or define an Op subclass",
-                              op=node._op, named=_named(node)))
+                              op=node._op, named=engine._node_name(node.label)))
         local_names = _local_names(g, i)
         terms = []
         for k, (p, d) in enumerate(zip(g.parents[i], local)):
@@ -377,9 +377,6 @@ def _kind(role, lang=None):
         return _("a constant", lang)
     return _("a parameter", lang) if role == 'parameter' else _("an input", lang)
 
-
-def _named(v):
-    return _(" (node {label})", label=repr(v.label)) if v.label else ''
 
 
 def _d(top, bottom):
