@@ -1,7 +1,8 @@
 """The operators, written from their primitives (engine._operator), and the neurons' weighted sums
-(engine.weighted_sums) make exactly the node the primitive's own Op.apply makes: the same number and local derivatives to the bit, the same parents,
-op and constants — or the same error, word for word.  Hypothesis tries random operands and the
-edge values (±0.0, the tiniest and largest floats, overflow, division by zero, domain errors)."""
+(engine.weighted_sums) make exactly the node the primitive's own Op.apply makes: the same number
+and local derivatives to the bit, the same parents, op and constants — or the same error, word for
+word.  Hypothesis tries random operands and the edge values (±0.0, the tiniest and largest floats,
+overflow, division by zero, domain errors)."""
 import math
 import struct
 
