@@ -125,6 +125,8 @@ def test_an_operator_pastes_its_ops_own_return_expressions_or_calls_them():
         if slow is not None:
             same_node(fast, slow)
     assert 'a * b' in inspect.getsource(Value.__mul__)     # Mul's own forward, pasted
+    tanh = inspect.getsource(Value.tanh)                    # the README's example
+    assert 'math.tanh(a)' in tanh and '(1.0 - out * out,)' in tanh, tanh
 
     class Scaled(Op):
         symbol = 'scaled'
