@@ -220,7 +220,7 @@ def _walk(root):
     if _MARKS.setdefault('walking', me) != me:  # atomic: the GIL holds through setdefault
         return _walk_with_a_set(root)
     order, leaves, stack, reached = [], [], [root], object()
-    emit, pop, push = order.append, stack.pop, stack.append
+    emit, emit_leaf, pop, push = order.append, leaves.append, stack.pop, stack.append
     has_grad = False
     try:
         while stack:
@@ -235,7 +235,7 @@ def _walk(root):
                 parents = node._prev
                 if not parents:                 # a leaf: nothing to wait for
                     emit(node)
-                    leaves.append(node)
+                    emit_leaf(node)
                     break
                 push(node)
                 push(_EMIT)
@@ -564,7 +564,8 @@ def weighted_sums(W, a, B, labels=None):
     W, a, B = list(W), tuple(a), list(B)
     if len(B) != len(W):
         raise ValueError(_("weighted_sums: {w} rows of weights but {b} biases", w=len(W), b=len(B)))
-    labels = [''] * len(W) if labels is None else [_text(label) for label in labels]
+    labels = [''] * len(W) if labels is None else [
+        label if type(label) is str else _text(label) for label in labels]
     n = len(a)
     ad = tuple([v._data for v in a if type(v) is Value])
     all_values = len(ad) == n                   # else apply converts the numbers among them
