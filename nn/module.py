@@ -79,12 +79,15 @@ class Neuron(Module):
 
     def _forward(self, x):
         """forward() on inputs that are already a list of Values (a layer converts them once)."""
-        if len(x) != len(self.w):
-            raise ValueError(_("neuron {j} of layer {l} has {w} weights but got {x} inputs",
-                               j=self.index, l=self.layer, w=len(self.w), x=len(x)))
+        self._check_inputs(x)
         # One fused node, summed in micrograd's float order: ((b + w₁x₁) + w₂x₂) + …
         z = weighted_sum(self.w, x, self._bias(), self._labels[0])
         return z, self._activate(z)
+
+    def _check_inputs(self, x):
+        if len(x) != len(self.w):
+            raise ValueError(_("neuron {j} of layer {l} has {w} weights but got {x} inputs",
+                               j=self.index, l=self.layer, w=len(self.w), x=len(x)))
 
     def _bias(self):
         return 0.0 if self.b is None else self.b    # no bias: a constant 0
@@ -148,8 +151,8 @@ class Layer(Module):
         """This layer's pass on x, as a LayerTrace; numbers in x become leaves x[k] once."""
         x = _inputs(x)
         neurons = self.neurons
-        if neurons and len(x) != len(neurons[0].w):
-            neurons[0]._forward(x)                  # says which neuron and how many inputs
+        for n in neurons:
+            n._check_inputs(x)
         # every neuron's z at once: the inputs' numbers are read once for the whole layer
         z = weighted_sums([n.w for n in neurons], x, [n._bias() for n in neurons],
                           [n._labels[0] for n in neurons])
