@@ -18,8 +18,9 @@ same 16.6 ms.  That time tests the display, not the player, so it is shown but n
 - work: the step's own main-thread time: the click's script, plus the drawing frame's style,
   layout and paint (from its requestAnimationFrame to a task posted from there, which runs once the
   frame is done).  Target: median and 95th percentile ≤ 16 ms.
-- load: navigation start → the player's first show(0) (data-mg-shown), and the wall time of
-  Playwright's goto (file read, parse, layout, script).  Target ≤ 2 s.
+- load: navigation start → the end of the first frame drawn after the player's first show(0)
+  (an upper bound: the frame after Playwright sees data-mg-shown), and the wall time from
+  Playwright's goto to then (file read, parse, layout, script, paint).  Target ≤ 2 s.
 
 The steps timed are Next clicks in three runs of equal length: from the start of the backward pass,
 from its middle and up to its end (--steps in all).  Both pages must pass for the bench to pass.
@@ -81,6 +82,14 @@ TIME_STEPS = """async ([el, starts, count]) => {
 }"""
 
 
+# The end of the next frame drawn, from navigation start: the player's first show(0) is on screen.
+FIRST_FRAME = """() => new Promise(r => requestAnimationFrame(() => {
+  const ch = new MessageChannel();
+  ch.port1.onmessage = () => r(performance.now());
+  ch.port2.postMessage(0);
+}))"""
+
+
 def chain(n_values):
     """y = tanh(y·w + b) again and again: 5 values a link (w, y·w, b, the sum, tanh)."""
     y = Value(0.5, label='x')
@@ -123,9 +132,9 @@ def measure(ctx, tmp, name, n_values, n_steps):
         t = time.perf_counter()
         page.goto(path.as_uri())
         page.wait_for_selector('.mg-player[data-mg-shown]', state='attached')
+        drawn = page.evaluate(FIRST_FRAME)
         wall = (time.perf_counter() - t) * 1000
-        shown = float(page.locator('.mg-player').get_attribute('data-mg-shown'))
-        loads.append((shown, wall))
+        loads.append((drawn, wall))
     el = page.locator('.mg-player').element_handle()
     total = len(player.backward)
     count = max(1, n_steps // 3)
@@ -145,8 +154,8 @@ def measure(ctx, tmp, name, n_values, n_steps):
     rows = [("frames from click to drawn, 95th percentile", pct(frames, 0.95), 'frame', FRAMES),
             ("step's work (script + style + layout + paint), median", statistics.median(work), 'ms', WORK_MS),
             ("step's work, 95th percentile", pct(work, 0.95), 'ms', WORK_MS),
-            ("page load: navigation → first step shown", statistics.median(s for s, _ in loads), 'ms', LOAD_MS),
-            ("page load: goto wall time", statistics.median(w for _, w in loads), 'ms', LOAD_MS)]
+            ("page load: navigation → first step drawn", statistics.median(s for s, _ in loads), 'ms', LOAD_MS),
+            ("page load: wall time (goto → drawn)", statistics.median(w for _, w in loads), 'ms', LOAD_MS)]
     ok = True
     for label, value, unit, target in rows:
         passed = value <= target

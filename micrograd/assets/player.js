@@ -362,7 +362,7 @@ window.microgradPlayer = window.microgradPlayer || function (id, tries) {
   }
 
   function follow(els) {             // the whole step on screen: pan, and zoom out only while readable
-    var b = box(els), c = box(els.slice(0, 1));
+    var b = box(els), c = box(els.filter(function (el) { return el.classList.contains('mg-current'); }));
     if (!b || !size.w) return;
     readable = readableFor(els.filter(function (el) { return el.classList.contains('node'); }));
     var W = size.w, H = size.h, s = Math.max(view.s, readable);
@@ -372,9 +372,11 @@ window.microgradPlayer = window.microgradPlayer || function (id, tries) {
                  b.t * s + view.y >= PAD && b.b * s + view.y <= H - PAD;
     if (s !== view.s || !inside) {
       center(b, s);
-      if (c && fit < s) {            // too wide even so: the current node (first) stays on screen
+      if (c && fit < s) {            // too big even so: the current node and its op stay on screen
         if (c.l * s + view.x < PAD) view.x = PAD - c.l * s;
         if (c.r * s + view.x > W - PAD) view.x = W - PAD - c.r * s;
+        if (c.t * s + view.y < PAD) view.y = PAD - c.t * s;       // a neuron's inputs are stacked high
+        if (c.b * s + view.y > H - PAD) view.y = H - PAD - c.b * s;
       }
     }
     apply();
