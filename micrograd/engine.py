@@ -12,11 +12,17 @@ learner writes is what the graph holds (`a - b` is one Sub node); only the refle
 (`2 * x`, `1 - x`) are built from the others and carry no derivative code.  A node made by hand,
 micrograd's way (`Value(t, (x,), 'tanh')` with its `_backward` assigned), works here too.
 """
+import ast
+import inspect
+import linecache
 import math
 import numbers
 import operator
+import textwrap
+import threading
+from itertools import repeat
 
-__all__ = ['Value', 'Op', 'PRIMITIVES', 'topological_order', 'weighted_sum', 'leaf',
+__all__ = ['Value', 'Op', 'PRIMITIVES', 'topological_order', 'weighted_sum', 'weighted_sums', 'leaf',
            'learner_backward', 'is_constant']
 
 
@@ -29,7 +35,9 @@ class Value:
     x.grad = 2·(old x) here and 10.0 in micrograd.  Change data, then recompute the forward pass.
     """
 
-    __slots__ = ('_data', 'grad', '_prev', '_op', '_label', '_local', '_fn', '_const')
+    # _made: the Op that made the node (None if made by hand, Constant for a wrapped number), or
+    # (Op, its constants) for an op with constants (Pow's k); _seen: the walk that last reached it.
+    __slots__ = ('_data', 'grad', '_prev', '_op', '_label', '_local', '_made', '_seen')
     __array_ufunc__ = None      # numpy defers to our reflected operators: np.float64(2) * v is a Value
 
     def __init__(self, data, _children=(), _op='', label=''):
@@ -41,8 +49,8 @@ class Value:
         # A node built by hand with children has no local derivatives until its `_backward` is
         # assigned (micrograd's way of adding an op): backward says so.
         self._local = None if self._prev else ()
-        self._fn = None                 # the Op that made it, and the Op's constants (Pow's k)
-        self._const = _NO_CONST
+        self._made = None
+        self._seen = None
 
     # `data` and `label` are checked whenever they are set; the engine itself writes the slots.
     data = property(operator.attrgetter('_data'), doc="the node's number: a finite float")
@@ -54,7 +62,23 @@ class Value:
 
     @label.setter
     def label(self, text):
-        self._label = _text(text)
+        self._label = text if type(text) is str else _text(text)
+
+    @property
+    def _fn(self):
+        """The Op class that made this node (None if made by hand, Constant for a wrapped number)."""
+        made = self._made
+        return made[0] if type(made) is tuple else made
+
+    @_fn.setter
+    def _fn(self, op):
+        self._made = op
+
+    @property
+    def _const(self):
+        """The constants the op was applied with, e.g. {'k': 2.0} for x**2; else {}."""
+        made = self._made
+        return made[1] if type(made) is tuple else _NO_CONST
 
     @property
     def parents(self):
@@ -83,8 +107,7 @@ class Value:
                               "{type}{node}", type=type(function).__name__,
                               node=_node_name(self._label)))
         self._local = function          # the learner's closure replaces the local derivatives
-        self._fn = None
-        self._const = _NO_CONST
+        self._made = None
 
     def _push(self):
         if self._local is None:
@@ -97,7 +120,7 @@ class Value:
         label = f", label={self._label!r}" if self._label else ''
         return f"Value(data={self._data}, grad={self.grad}{label})"
 
-    # --- operators: each one runs its primitive (see _binary and _unary, after the classes) --
+    # --- operators: each one written from its primitive (see _operator, after the classes) ---
 
     def __pow__(self, other):
         if isinstance(other, Value):
@@ -119,40 +142,52 @@ class Value:
         second call leaves exactly twice the first call's gradients in every node.  Any error or
         interrupt (Ctrl-C) on the way leaves every .grad as it was before the call.
         """
-        order = topological_order(self)
-        earlier = list(map(_grad_of, order))    # what earlier calls accumulated
-        again = any(earlier)
+        order, leaves, again = _walk(self)      # again: a gradient is there from earlier
+        earlier = list(map(_grad_of, order)) if again else None
         try:
-            # This pass starts from zero and adds the earlier gradients back last, so a node
-            # reached again is not counted twice.
-            for node in order:
-                node.grad = 0.0
+            if again:   # this pass starts from zero and adds them back last, not counted twice
+                for node in order:
+                    node.grad = 0.0
             self.grad = 1.0
             for node in reversed(order):        # every node after all of its consumers
                 locals_ = node._local           # ∂node/∂parent, one per parent; () for a leaf
                 if type(locals_) is tuple:
                     g = node.grad               # ∂self/∂node, complete: all consumers are done
-                    for parent, local in zip(node._prev, locals_):
-                        parent.grad += local * g    # the chain rule; += sums the paths
+                    if not g:                   # adds nothing (a ReLU that is off, a hinge met)
+                        continue
+                    n = len(locals_)
+                    if n > 2:
+                        for parent, local in zip(node._prev, locals_):
+                            parent.grad += local * g    # the chain rule; += sums the paths
+                    # the same rule, written out for two parents and for one: most nodes have
+                    # them, and for so few the zip() would cost more than the arithmetic
+                    elif n == 2:
+                        a, b = node._prev
+                        da, db = locals_
+                        a.grad += da * g
+                        b.grad += db * g
+                    elif n == 1:
+                        node._prev[0].grad += locals_[0] * g
                 elif locals_ is None:
                     raise TypeError(_no_derivatives(node))
                 else:                           # the learner's own _backward, micrograd-style
                     if node.grad - node.grad:
                         _first_not_finite(order)
                     locals_()
-            # inf or nan flows on to every parent, so it shows in the total: only then look for
-            # the node it started at (checking every node on the way would cost more than the rule)
-            total = sum(map(_grad_of, order))
+            # inf or nan flows on to every parent (inf·0 is nan), down to the leaves, so it shows
+            # in their total: only then look for the node it started at (checking every node on
+            # the way would cost more than the rule; a learner's _backward is checked before it runs)
+            total = sum(map(_grad_of, leaves))
             if total - total:
                 _first_not_finite(order)
-            if again:                           # (a first pass has nothing to add back)
-                for done, grad in zip(order, earlier):
-                    done.grad += grad
-                if any(done.grad - done.grad for done in order):
+            if again:
+                for node, grad in zip(order, earlier):
+                    node.grad += grad
+                if any(node.grad - node.grad for node in order):
                     raise _sum_overflow(order, earlier)
         except BaseException:                   # even Ctrl-C: leave no half-done pass behind
-            for done, grad in zip(order, earlier):
-                done.grad = grad
+            for node, grad in zip(order, earlier or repeat(0.0)):
+                node.grad = grad
             raise
 
 
@@ -160,32 +195,89 @@ def topological_order(root):
     """Every node reachable from `root`, each after all of its parents; the same order every run.
 
     Depth-first without recursion (a chain 1,000,000 deep works), in the order a recursive walk
-    (visit each parent in turn, then emit the node) gives.  The stack holds nodes to visit and,
-    under a node's parents, the node itself after _EMIT: no tuple or iterator per node, so a big
-    walk leaves the cyclic GC nothing to scan again and again.
+    (visit each parent in turn, then emit the node) gives.
     """
     if not isinstance(root, Value):
         raise TypeError(_("expected a Value (the root of a graph), not {type} ({value})",
                           type=type(root).__name__, value=f"{root!r:.40}"))
-    order, seen, stack = [], set(), [root]
-    emit, mark, pop, push, extend = order.append, seen.add, stack.pop, stack.append, stack.extend
-    while stack:
-        node = pop()
-        if node is _EMIT:                       # all of its parents are emitted: now the node
-            emit(pop())
-        elif node not in seen:
-            mark(node)
-            parents = node._prev
-            if parents:
+    return _walk(root)[0]
+
+
+def _walk(root):
+    """(every node reached from root, each after its parents; the leaves among them; whether any
+    has a gradient yet).
+
+    The walk goes straight on to a node's first parent; the stack keeps the others (those not
+    reached yet) and, under them, the node itself after _EMIT, to emit once they are done.  A node
+    is marked as reached in its own `_seen` slot, with a mark new for each walk: a set of the
+    nodes reached would cost more than the rest of the walk on a big graph.  One thread at a time
+    walks with the marks (_MARKS says which); another one, meanwhile, keeps a set of its own.
+    No tuple or iterator per node, so a big walk leaves the cyclic GC nothing to scan.
+    """
+    me = threading.get_ident()
+    if _MARKS.setdefault('walking', me) != me:  # atomic: the GIL holds through setdefault
+        return _walk_with_a_set(root)
+    order, leaves, stack, reached = [], [], [root], object()
+    emit, pop, push = order.append, stack.pop, stack.append
+    has_grad = False
+    try:
+        while stack:
+            node = pop()
+            if node is _EMIT:                   # all of its parents are emitted: now the node
+                emit(pop())
+                continue
+            while node._seen is not reached:
+                node._seen = reached
+                if node.grad:
+                    has_grad = True
+                parents = node._prev
+                if not parents:                 # a leaf: nothing to wait for
+                    emit(node)
+                    leaves.append(node)
+                    break
                 push(node)
                 push(_EMIT)
-                extend(parents[::-1])           # the first parent on top: visited first
-            else:
-                emit(node)                      # a leaf: nothing to wait for
-    return order
+                if len(parents) == 2:
+                    push(parents[1])
+                elif len(parents) > 2:          # the others, the second on top
+                    for parent in parents[:0:-1]:
+                        if parent._seen is not reached:
+                            push(parent)
+                node = parents[0]
+    finally:            # (if an interrupt comes first, this thread takes the marks again next time)
+        del _MARKS['walking']
+    return order, leaves, has_grad
+
+
+def _walk_with_a_set(root):
+    """_walk for a second thread, while the first one walks with the marks."""
+    order, leaves, stack, seen = [], [], [root], set()
+    emit, pop, push, mark = order.append, stack.pop, stack.append, seen.add
+    has_grad = False
+    while stack:
+        node = pop()
+        if node is _EMIT:
+            emit(pop())
+            continue
+        while node not in seen:
+            mark(node)
+            has_grad = has_grad or bool(node.grad)
+            parents = node._prev
+            if not parents:
+                emit(node)
+                leaves.append(node)
+                break
+            push(node)
+            push(_EMIT)
+            for parent in parents[:0:-1]:
+                if parent not in seen:
+                    push(parent)
+            node = parents[0]
+    return order, leaves, has_grad
 
 
 _EMIT = object()
+_MARKS = {}
 
 
 # --- primitives ------------------------------------------------------------------------------
@@ -239,8 +331,8 @@ class Op:
                             N_("its local derivative is too large for a float")) from None
         # A local derivative may be infinite (√x at 0, 1/b for a tiny b) though the result is
         # finite: backward reports it, naming the edge, only if a gradient has to flow through it.
-        return _node(out, parents, cls.name(**const) if const else cls.symbol, local, cls,
-                     const or _NO_CONST)
+        return _node(out, parents, cls.name(**const) if const else cls.symbol, local,
+                     (cls, const) if const else cls)
 
     @classmethod
     def name(cls, **const):
@@ -434,21 +526,61 @@ class WeightedSum(Op):
 
     def forward(*x):
         n = len(x) // 2
-        z = x[-1]
-        for w, a in zip(x[:n], x[n:-1]):        # b + w₁a₁ + w₂a₂ + …, micrograd's order
-            z += w * a
-        return z
+        return WeightedSum.z(x[:n], x[n:-1], x[-1])
 
     def local_grads(*x):
         n = (len(x) - 1) // 2
-        return x[n:2 * n] + x[:n] + _ONE
+        return WeightedSum.grads(x[:n], x[n:2 * n])
+
+    @staticmethod
+    def z(w, a, b):
+        """b + w₁a₁ + w₂a₂ + …, added in micrograd's order."""
+        z = b
+        for wk, ak in zip(w, a):
+            z += wk * ak
+        return z
+
+    @staticmethod
+    def grads(w, a):
+        """(∂z/∂w₁ … ∂z/∂wₙ, ∂z/∂a₁ … ∂z/∂aₙ, ∂z/∂b) = (a₁ … aₙ, w₁ … wₙ, 1), w and a tuples."""
+        return a + w + _ONE
 
 
-def weighted_sum(w, a, b):
-    """z = b + Σₖ wₖ·aₖ as one node (what a neuron computes before its activation)."""
-    if len(w) != len(a):
-        raise ValueError(_("weighted_sum: {w} weights but {a} inputs", w=len(w), a=len(a)))
-    return WeightedSum.apply(*w, *a, b)
+def weighted_sum(w, a, b, label=''):
+    """z = b + Σₖ wₖ·aₖ as one node (what a neuron computes before its activation), named `label`."""
+    return weighted_sums([w], a, [b], [label])[0]
+
+
+def weighted_sums(W, a, B, labels=None):
+    """A layer's weighted inputs z = W·a + b: one Σ node z_j = b_j + Σₖ W_jk·aₖ per row j of W
+    (a list of weight lists), each named labels[j].
+
+    Each is the node WeightedSum.apply makes, from WeightedSum's own z and grads, without apply's
+    generic work when every weight, input and bias is a Value and z is a finite float — and the
+    inputs' numbers are read once for the whole layer (a network makes thousands of these per
+    step).  Anything else goes through apply, which converts numbers or says what is wrong."""
+    W, a, B = list(W), tuple(a), list(B)
+    if len(B) != len(W):
+        raise ValueError(_("weighted_sums: {w} rows of weights but {b} biases", w=len(W), b=len(B)))
+    labels = [''] * len(W) if labels is None else [_text(label) for label in labels]
+    n = len(a)
+    ad = tuple([v._data for v in a if type(v) is Value])
+    all_values = len(ad) == n                   # else apply converts the numbers among them
+    z_of, grads_of = WeightedSum.z, WeightedSum.grads
+    nodes = []
+    for w, b, label in zip(W, B, labels):
+        if len(w) != n:
+            raise ValueError(_("weighted_sum: {w} weights but {a} inputs", w=len(w), a=n))
+        parents = (*w, *a, b)
+        wd = tuple([v._data for v in w if type(v) is Value])
+        z = z_of(wd, ad, b._data) if all_values and len(wd) == n and type(b) is Value else None
+        if z is None or z - z:
+            node = WeightedSum.apply(*parents)
+            node._label = label
+        else:
+            node = _node(z, parents, 'Σ', grads_of(wd, ad), WeightedSum, label)
+        nodes.append(node)
+    return nodes
 
 
 def leaf(x, label):
@@ -463,73 +595,121 @@ def leaf(x, label):
 PRIMITIVES = (Add, Sub, Neg, Mul, Div, Pow, PowValue, Exp, Log, Tanh, Sigmoid, Relu, Sin, Cos, WeightedSum)
 
 
-# --- the operators: a dedicated path per primitive ----------------------------------------------
+# --- the operators: generated from each primitive's own forward and local_grads ---------------
 
-def _binary(op, reflected=False, swap=False):
-    """The operator `a op b` for Values and numbers: the node op.apply(a, b) makes, built with the
-    op's own forward and local_grads, minus apply's generic work (packing, arity and type checks:
-    two finite floats in, a float out).  Anything unusual (an error, an overflow) goes to apply,
-    which says what went wrong.  `reflected`: the number was on the left, and `swap` keeps it
-    there (2 − x is Sub(2, x); 2 · x is Mul(x, 2), as micrograd's __rmul__)."""
-    forward, local_grads, symbol = op.forward, op.local_grads, op.symbol
+# `x * y` runs thousands of times per training step, so each operator is a function of its own,
+# written (below, once, at import) from its primitive: the expressions that Mul.forward and
+# Mul.local_grads return are pasted into a function that builds the node straight away, without
+# apply's generic work (packing the parents, checking types, arity and result; it is the same
+# node: two finite floats in, a float out).  Anything unusual — an overflow, a domain error — goes
+# to apply, which says what went wrong.  inspect.getsource(Value.__mul__) shows what was written;
+# tests/test_fast_paths.py checks every operator against apply, bit for bit.  An op whose forward
+# or local_grads is more than one `return` (Div, Exp, …) is called instead of pasted.
 
-    def operator(self, other):
-        original = other
-        if type(other) is not Value:
-            if type(other) is float and not other - other:
-                other = _constant(other)
-            else:
-                other = _operand(other)
-                if other is None and reflected:     # say which op, with both types
-                    raise TypeError(_("unsupported operand type(s) for {op}: '{type}' and "
-                                      "'Value'", op=symbol, type=type(original).__name__))
-                if other is None:
-                    return NotImplemented
-        a, b = (other, self) if swap else (self, other)
-        x, y = a._data, b._data
-        try:
-            out = forward(x, y)
-            local = local_grads(x, y, out)
-        except (ArithmeticError, ValueError):
-            return op.apply(a, b)
-        if out - out:                           # inf or nan
-            return op.apply(a, b)
-        return _node(out, (a, b), symbol, local, op, _NO_CONST)
-    operator.__name__ = operator.__qualname__ = f"{op.__name__} ({symbol})"
-    operator.__doc__ = f"{op.__doc__.split(';')[0].strip()}: one {op.__name__} node"
-    return operator
+_OPERATOR = """\
+def {name}({params}):
+{coerce}    {unpack}
+    try:
+        {out} = {forward}
+        local = {local}
+    except (ArithmeticError, ValueError):
+        return _op.apply({parents})
+    if {out} - {out}:                  # inf or nan: apply says so
+        return _op.apply({parents})
+    node = _new(Value)
+    node._data = {out}
+    node.grad = 0.0
+    node._prev = ({prev})
+    node._op = _symbol
+    node._label = ''
+    node._local = local
+    node._made = _op
+    node._seen = None
+    return node
+"""
+_COERCE = """\
+    if type(other) is not Value:       # a number becomes a constant leaf
+        other = _coerce(other, _op, {reflected})
+        if other is None:
+            return NotImplemented
+"""
+_TEMPLATE_NAMES = {'self', 'other', 'node', 'local', '_op', '_symbol', '_forward', '_local_grads',
+                   '_new', 'Value', '_coerce', 'NotImplemented'}
 
 
-def _unary(op):
-    """v.op() as op.apply(v) makes it, with the op's own forward and local_grads (see _binary)."""
-    forward, local_grads, symbol = op.forward, op.local_grads, op.symbol
-
-    def method(self):
-        x = self._data
-        try:
-            out = forward(x)
-            local = local_grads(x, out)
-        except (ArithmeticError, ValueError):
-            return op.apply(self)
-        if out - out:
-            return op.apply(self)
-        return _node(out, (self,), symbol, local, op, _NO_CONST)
-    method.__name__ = method.__qualname__ = op.__name__.lower()
-    method.__doc__ = f"{op.__doc__.split(';')[0].strip()}: one {op.__name__} node"
+def _operator(op, name, reflected=False, swap=False):
+    """Value.<name>, written from `op`: x.name() if op has one parent, else x.name(other).
+    `reflected`: the number was on the left (2 + x), and `swap` keeps it there (2 − x is
+    Sub(2, x); 2 · x is Mul(x, 2), as micrograd's __rmul__)."""
+    xs, local_args = _arguments(op.forward), _arguments(op.local_grads)
+    out = local_args[-1] if local_args[-1] not in xs else '_out'
+    if set(xs + (out,)) & _TEMPLATE_NAMES:
+        raise ValueError(f"{op.__name__}: rename the arguments {xs} of forward for _operator")
+    parents = ('other, self' if swap else 'self, other') if len(xs) == 2 else 'self'
+    pasted = local_args == xs + (out,)          # local_grads reads the same names
+    source = _OPERATOR.format(
+        name=name, params=f"self, other" if len(xs) == 2 else 'self', parents=parents, out=out,
+        prev=parents if len(xs) == 2 else 'self,',
+        coerce=_COERCE.format(reflected=reflected) if len(xs) == 2 else '',
+        unpack=f"{', '.join(xs)} = {', '.join(p + '._data' for p in parents.split(', '))}",
+        forward=_returned(op.forward) or f"_forward({', '.join(xs)})",
+        local=pasted and _returned(op.local_grads) or f"_local_grads({', '.join(xs)}, {out})")
+    filename = f"<micrograd.engine: Value.{name}, written from {op.__name__}>"
+    code = compile(f"def _make(_op, _symbol, _forward, _local_grads, _new, Value, _coerce):\n"
+                   f"{textwrap.indent(source, '    ')}    return {name}\n", filename, 'exec')
+    namespace = {}
+    exec(code, op.forward.__globals__, namespace)     # the pasted expressions read op's globals
+    linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
+    method = namespace["_make"](op, op.symbol, op.forward, op.local_grads, object.__new__, Value,
+                                _coerce)
+    method.__qualname__ = f"Value.{name}"
+    method.__doc__ = f"{(op.__doc__ or op.__name__).split(';')[0].strip()}: one {op.__name__} node"
     return method
 
 
-Value.__add__, Value.__radd__ = _binary(Add), _binary(Add, reflected=True)    # 2 + x: Add(x, 2)
-Value.__mul__, Value.__rmul__ = _binary(Mul), _binary(Mul, reflected=True)    # 2 · x: Mul(x, 2)
-Value.__sub__, Value.__rsub__ = _binary(Sub), _binary(Sub, reflected=True, swap=True)
-Value.__truediv__, Value.__rtruediv__ = _binary(Div), _binary(Div, reflected=True, swap=True)
-Value.__neg__ = _unary(Neg)
-for _op in (Exp, Log, Tanh, Sigmoid, Relu, Sin, Cos):
-    setattr(Value, _op.__name__.lower(), _unary(_op))   # x.exp(), x.log(), …, x.relu()
-del _op
+def _arguments(function):
+    code = function.__code__
+    return code.co_varnames[:code.co_argcount]
+
+
+def _returned(function):
+    """The source of the expression `function` returns, if its body (after the docstring) is that
+    one `return` and reads no name of the template and only globals of its module (the pasted
+    expression runs there); else None (the function is then called)."""
+    if function.__code__.co_freevars:           # it reads a variable of an enclosing function
+        return None
+    try:
+        tree = ast.parse(textwrap.dedent(inspect.getsource(function)))
+    except (OSError, TypeError, SyntaxError):   # no source: the engine was run from a string
+        return None
+    body = tree.body[0].body
+    if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant):
+        body = body[1:]
+    if len(body) != 1 or not isinstance(body[0], ast.Return) or body[0].value is None:
+        return None
+    read = {n.id for n in ast.walk(body[0].value) if isinstance(n, ast.Name)}
+    return None if read & _TEMPLATE_NAMES else ast.unparse(body[0].value)
+
+
+def _coerce(other, op, reflected):
+    """The other side of an operator as a Value: a real number becomes a constant leaf; None for
+    anything else, so Python tries the other operand (or, for 2 + x's side, a TypeError here)."""
+    if type(other) is float and not other - other:
+        return _constant(other)
+    value = _operand(other)
+    if value is None and reflected:             # say which op, with both types
+        raise TypeError(_("unsupported operand type(s) for {op}: '{type}' and 'Value'",
+                          op=op.symbol, type=type(other).__name__))
+    return value
+
+
 FAST = {'__add__': Add, '__radd__': Add, '__mul__': Mul, '__rmul__': Mul, '__sub__': Sub,
         '__rsub__': Sub, '__truediv__': Div, '__rtruediv__': Div, '__neg__': Neg, 'exp': Exp,
         'log': Log, 'tanh': Tanh, 'sigmoid': Sigmoid, 'relu': Relu, 'sin': Sin, 'cos': Cos}
+for _name, _op in FAST.items():         # 2 + x is Add(x, 2), as micrograd's __radd__; 2 − x is Sub(2, x)
+    setattr(Value, _name, _operator(_op, _name, reflected=_name.startswith('__r'),
+                                    swap=_name in ('__rsub__', '__rtruediv__')))
+del _name, _op
 
 
 # --- helpers ---------------------------------------------------------------------------------
@@ -590,23 +770,23 @@ def _what(what, op, of):
     return _(what, op=op, value='' if of is None else _show(of))
 
 
-def _node(data, parents, op, local, fn, const):
+def _node(data, parents, op, local, made, label=''):
     """A Value whose every slot is given, without Value.__init__'s checks: the ops have checked."""
     node = _new(Value)
     node._data = data
     node.grad = 0.0
     node._prev = parents
     node._op = op
-    node._label = ''
+    node._label = label
     node._local = local
-    node._fn = fn
-    node._const = const
+    node._made = made
+    node._seen = None
     return node
 
 
 def _constant(x):
     """A finite float as a constant leaf, as _operand makes it (without Value.__init__'s checks)."""
-    return _node(x, (), '', (), Constant, _NO_CONST)
+    return _node(x, (), '', (), Constant)
 
 
 def _operand(x, op=None):
@@ -719,7 +899,7 @@ def _first_not_finite(order):
 def _not_finite(order, node, g):
     """The gradient reaching `node` is inf or nan: 0 for a number the engine wrapped (nobody can
     ask for its gradient), else an OverflowError saying which edge made it."""
-    if node._fn is Constant:
+    if node._made is Constant:
         node.grad = 0.0
         return 0.0
     why = _("it overflowed")
@@ -750,4 +930,4 @@ def learner_backward(node):
 
 def is_constant(node):
     """True for a number the engine wrapped into a Value (the 2 in `2 * x`)."""
-    return node._fn is Constant
+    return node._made is Constant

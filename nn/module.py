@@ -11,7 +11,7 @@ rendered graph reads like the equations.
 import random
 from dataclasses import dataclass
 
-from micrograd.engine import Value, leaf, weighted_sum
+from micrograd.engine import Value, leaf, weighted_sum, weighted_sums
 
 from micrograd.i18n import _, N_
 
@@ -83,14 +83,20 @@ class Neuron(Module):
             raise ValueError(_("neuron {j} of layer {l} has {w} weights but got {x} inputs",
                                j=self.index, l=self.layer, w=len(self.w), x=len(x)))
         # One fused node, summed in micrograd's float order: ((b + w₁x₁) + w₂x₂) + …
-        z = weighted_sum(self.w, x, 0.0 if self.b is None else self.b)    # no bias: a constant 0
-        z.label = self._labels[0]
+        z = weighted_sum(self.w, x, self._bias(), self._labels[0])
+        return z, self._activate(z)
+
+    def _bias(self):
+        return 0.0 if self.b is None else self.b    # no bias: a constant 0
+
+    def _activate(self, z):
+        """a = f(z), labelled a[l][j]; z itself if the neuron is linear."""
         f = ACTIVATIONS[self.act]
         if f is None:
-            return z, z
+            return z
         a = f(z)
         a.label = self._labels[1]
-        return z, a
+        return a
 
     def parameters(self):
         return self.w + ([] if self.b is None else [self.b])
@@ -141,8 +147,13 @@ class Layer(Module):
     def trace(self, x):
         """This layer's pass on x, as a LayerTrace; numbers in x become leaves x[k] once."""
         x = _inputs(x)
-        z, a = zip(*(n._forward(x) for n in self.neurons)) if self.neurons else ((), ())
-        return LayerTrace(x, list(z), list(a))
+        neurons = self.neurons
+        if neurons and len(x) != len(neurons[0].w):
+            neurons[0]._forward(x)                  # says which neuron and how many inputs
+        # every neuron's z at once: the inputs' numbers are read once for the whole layer
+        z = weighted_sums([n.w for n in neurons], x, [n._bias() for n in neurons],
+                          [n._labels[0] for n in neurons])
+        return LayerTrace(x, z, [n._activate(zj) for n, zj in zip(neurons, z)])
 
     def parameters(self):
         return [p for n in self.neurons for p in n.parameters()]

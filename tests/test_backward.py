@@ -7,6 +7,7 @@ import re
 import sys
 
 import pytest
+from hypothesis import given, settings, strategies as st
 
 from micrograd import GradcheckError, Op, Value, gradcheck, topological_order, weighted_sum
 
@@ -143,6 +144,32 @@ def test_topological_order_is_the_same_on_every_run():
         assert again == labels
     out = _network()
     assert topological_order(out) == topological_order(out)
+
+
+def _recursive_order(root):
+    """The order the docstring promises: visit each parent in turn, then emit the node."""
+    order, seen = [], set()
+
+    def visit(node):
+        if node not in seen:
+            seen.add(node)
+            for p in node.parents:
+                visit(p)
+            order.append(node)
+    visit(root)
+    return order
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.lists(st.integers(0, 10 ** 6), min_size=1, max_size=6), min_size=1, max_size=40))
+def test_topological_order_is_the_recursive_walks_order(picks):
+    """Random graphs: nodes with 1–6 parents (repeats too: a + a), picked among those made before."""
+    nodes = [Value(0.5, label='x0'), Value(-1.0, label='x1')]
+    for k, pick in enumerate(picks):
+        parents = tuple(nodes[i % len(nodes)] for i in pick)
+        nodes.append(Value(1.0, parents, 'op', label=f'n{k}'))
+    root = nodes[-1]
+    assert topological_order(root) == _recursive_order(root)
 
 
 # --- memory: no reference cycles ----------------------------------------------------------------

@@ -91,22 +91,36 @@ def test_an_error_in_the_learners_own_backward_leaves_the_old_gradients():
 
 
 def test_topological_order_leaves_the_garbage_collector_alone_under_threads():
+    """Four threads walk one graph at once, switching every microsecond: each gets the right
+    order every time (one walks with the nodes' marks, the others with sets of their own)."""
     gc.enable()
-    x = Value(1.0)
+    x, w = Value(1.0), Value(0.5)
     v = x
-    for _ in range(2000):
-        v = v * 1.0
+    for _ in range(1000):                       # each v is reached twice: a walk asks again
+        v = v * w + v
+    right = topological_order(v)
+    wrong = []
+
+    def walk():
+        for _ in range(20):
+            try:
+                order = topological_order(v)
+            except Exception as e:
+                order = e
+            if order != right:
+                wrong.append(len(order) if isinstance(order, list) else repr(order))
     old = sys.getswitchinterval()
     sys.setswitchinterval(1e-6)
     try:
-        threads = [threading.Thread(target=lambda: [topological_order(v) for _ in range(20)])
-                   for _ in range(4)]
+        threads = [threading.Thread(target=walk) for _ in range(4)]
         for t in threads:
             t.start()
         for t in threads:
             t.join()
     finally:
         sys.setswitchinterval(old)
+    assert not wrong, f"{len(wrong)} of 80 walks gave another order (or raised): {wrong[:5]}"
+    assert engine._MARKS == {}, "a walk kept the marks"
     assert gc.isenabled()
     gc.disable()
     try:
@@ -181,6 +195,20 @@ def test_an_infinite_local_derivative_is_reported_by_backward_naming_the_edge():
     message = str(e.value)
     assert "'x'" in message and 'local derivative' in message and 'log' in message, message
     assert (x.grad, y.grad) == (0.0, 0.0)
+
+
+def test_a_zero_gradient_flows_nowhere_even_through_an_infinite_local_derivative():
+    """backward skips a node whose gradient is 0 (it would add 0 to every parent): an infinite
+    local derivative behind it is no error, since no gradient has to flow through it (0·∞ would
+    be nan), and the gradients are those of a pass that adds the zeros."""
+    x, w = Value(5e-324, label='x'), Value(2.0, label='w')
+    off = Value(-1.0, label='off')
+    y = x.log() * off.relu() + w * w           # relu is off: ∂y/∂(x.log()) = 0
+    y.backward()
+    assert (x.grad, off.grad, w.grad) == (0.0, 0.0, 4.0)
+    on = Value(1.0, label='on')
+    with pytest.raises(OverflowError, match="local derivative"):
+        (x.log() * on.relu()).backward()        # now a gradient does flow through 1/x
 
 
 def test_a_wrapped_number_never_stops_backward():

@@ -1,7 +1,8 @@
-"""The operators' dedicated paths (engine._binary, engine._unary) make exactly the node the
-primitive's own Op.apply makes: the same number and local derivatives to the bit, the same parents,
+"""The operators, written from their primitives (engine._operator), and the neurons' weighted sums
+(engine.weighted_sums) make exactly the node the primitive's own Op.apply makes: the same number and local derivatives to the bit, the same parents,
 op and constants — or the same error, word for word.  Hypothesis tries random operands and the
 edge values (±0.0, the tiniest and largest floats, overflow, division by zero, domain errors)."""
+import math
 import struct
 
 import pytest
@@ -91,3 +92,90 @@ def test_every_fast_path_is_a_primitive_and_a_number_on_either_side_works():
     with pytest.raises(TypeError, match=r"unsupported operand type\(s\) for -: 'str' and 'Value'"):
         'a' - x
     assert x.__add__(object()) is NotImplemented
+
+
+def test_an_operator_pastes_its_ops_own_return_expressions_or_calls_them():
+    """_operator works from any Op's source: one-line bodies are pasted, longer ones called, and
+    so is one that reads a variable of the function around it."""
+    import inspect
+
+    from micrograd.engine import Op, _operator
+    scale = 3.0
+
+    class Softplus(Op):
+        """y = ln(1 + eˣ);   ∂y/∂x = σ(x)"""
+        symbol = 'softplus'
+
+        def forward(x):
+            return math.log1p(math.exp(x))
+
+        def local_grads(x, y):
+            if x < -50:
+                return (math.exp(x),)
+            return (1 / (1 + math.exp(-x)),)
+
+    method = _operator(Softplus, 'softplus')
+    source = inspect.getsource(method)
+    assert 'math.log1p(math.exp(x))' in source and '_local_grads(x, y)' in source, source
+    for a in (-60.0, -1.0, 0.0, 2.5, 30.0, 800.0):
+        fast, fast_error = outcome(lambda: method(Value(a, label='a')))
+        slow, slow_error = outcome(lambda: Softplus.apply(Value(a, label='a')))
+        assert fast_error == slow_error, (a, fast_error, slow_error)
+        if slow is not None:
+            same_node(fast, slow)
+    assert 'a * b' in inspect.getsource(Value.__mul__)     # Mul's own forward, pasted
+
+    class Scaled(Op):
+        symbol = 'scaled'
+
+        def forward(x):
+            return scale * x
+
+        def local_grads(x, y):
+            return (scale,)
+    source = inspect.getsource(_operator(Scaled, 'scaled'))
+    assert '_forward(x)' in source and '_local_grads(x, y)' in source, source
+    assert _operator(Scaled, 'scaled')(Value(2.0)).data == 6.0
+
+
+number_or_value = st.tuples(operand, st.booleans())
+
+
+@settings(max_examples=150, deadline=None)
+@given(rows=st.integers(1, 4), n=st.integers(0, 5), data=st.data())
+def test_weighted_sums_make_the_nodes_weighted_sum_apply_makes(rows, n, data):
+    """Random layers (numbers among the inputs or biases go through apply): the same numbers,
+    local derivatives, parents, op and label as WeightedSum.apply, or the same error."""
+    from micrograd.engine import WeightedSum, weighted_sums
+
+    def draw():
+        x, is_value = data.draw(number_or_value)
+        return Value(x) if is_value else x
+    W = [[Value(data.draw(operand)) for _ in range(n)] for _ in range(rows)]
+    a = [draw() for _ in range(n)]
+    B = [draw() for _ in range(rows)]
+    labels = [f"z[{j}]" for j in range(rows)]
+    fast, fast_error = outcome(lambda: weighted_sums(W, a, B, labels))
+    slow = []
+    for w, b in zip(W, B):
+        node, slow_error = outcome(lambda: WeightedSum.apply(*w, *a, b))
+        if slow_error:
+            break
+        slow.append(node)
+    assert (fast_error is None) == (slow_error is None), (fast_error, slow_error)
+    if fast_error:
+        assert fast_error == slow_error
+        return
+    for f, s, label in zip(fast, slow, labels, strict=True):
+        assert f.label == label
+        f.label = ''
+        same_node(f, s)
+
+
+def test_weighted_sums_check_their_shapes():
+    from micrograd.engine import weighted_sums
+    x = [Value(1.0), Value(2.0)]
+    with pytest.raises(ValueError, match="3 weights but 2 inputs"):
+        weighted_sums([[Value(1.0)] * 3], x, [Value(0.0)])
+    with pytest.raises(ValueError, match="2 rows of weights but 1 biases"):
+        weighted_sums([[Value(1.0)] * 2] * 2, x, [Value(0.0)])
