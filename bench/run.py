@@ -243,7 +243,8 @@ def extra_figures(quick):
             work = re.findall(r"^step's work.*?([\d.]+) ms ", body, flags=re.M)
             load = re.search(r'^page load: navigation.*?([\d.]+) ms ', body, flags=re.M)
             if frames and len(work) == 2 and load:
-                shown.append(f"{name}: {frames[1]} frame{'' if frames[1] == '1' else 's'}, work {work[0]}/{work[1]} ms, load {load[1]} ms")
+                plural = '' if frames[1] == '1' else 's'
+                shown.append(f"{name}: {frames[1]} frame{plural}, work {work[0]}/{work[1]} ms, load {load[1]} ms")
         verdict = re.search(r'^player bench: (pass|FAIL) \(', out, flags=re.M)
         fig['player'] = row("player: 3,000-node pages (player_bench.py): frames click → drawn (95th pct), "
                             "step's work (median/95th pct), load", '', None, '; '.join(shown) or 'failed',

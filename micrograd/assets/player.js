@@ -244,7 +244,8 @@ window.microgradPlayer = window.microgradPlayer || function (id, tries) {
   svg.parentNode.insertBefore(canvas, svg);
   canvas.appendChild(svg);
   var unitPx = widthPx / svg.viewBox.baseVal.width, g0 = svg.querySelector('g.graph');
-  var shift = g0 && g0.transform.baseVal.consolidate(), ox = shift ? shift.matrix.e : 0, oy = shift ? shift.matrix.f : 0;
+  var shift = g0 && g0.transform.baseVal.consolidate();
+  var ox = shift ? shift.matrix.e : 0, oy = shift ? shift.matrix.f : 0;
   // Where each value, op and edge is, in the drawing's own px (before the zoom), read once here
   // from the shapes' own coordinates: the drawing never moves inside itself, so a step reads no
   // layout (a read after the step's writes would lay the page out twice in one frame), and the
@@ -256,7 +257,11 @@ window.microgradPlayer = window.microgradPlayer || function (id, tries) {
     function add(x, y) { xs.push(x); ys.push(y); }
     Array.prototype.forEach.call(el.querySelectorAll('polygon, polyline, path, ellipse, rect'), function (s) {
       var tag = s.tagName.toLowerCase(), a = function (k) { return parseFloat(s.getAttribute(k)) || 0; };
-      if (tag === 'ellipse') { add(a('cx') - a('rx'), a('cy') - a('ry')); add(a('cx') + a('rx'), a('cy') + a('ry')); return; }
+      if (tag === 'ellipse') {
+        add(a('cx') - a('rx'), a('cy') - a('ry'));
+        add(a('cx') + a('rx'), a('cy') + a('ry'));
+        return;
+      }
       if (tag === 'rect') { add(a('x'), a('y')); add(a('x') + a('width'), a('y') + a('height')); return; }
       var v = (s.getAttribute(tag === 'path' ? 'd' : 'points') || '').match(NUMBER) || [];
       for (var k = 0; k + 1 < v.length; k += 2) add(parseFloat(v[k]), parseFloat(v[k + 1]));   // graphviz: absolute x,y
@@ -265,7 +270,8 @@ window.microgradPlayer = window.microgradPlayer || function (id, tries) {
       var r = el.getBBox();
       return {x: r.x, y: r.y, r: r.x + r.width, b: r.y + r.height};
     }
-    return {x: Math.min.apply(null, xs), y: Math.min.apply(null, ys), r: Math.max.apply(null, xs), b: Math.max.apply(null, ys)};
+    return {x: Math.min.apply(null, xs), y: Math.min.apply(null, ys),
+            r: Math.max.apply(null, xs), b: Math.max.apply(null, ys)};
   }
   if (g0) {
     var owner = /^v\d+(?:op)?(?:-v\d+(?:op)?(?:-\d+)?)?$/;
@@ -273,7 +279,8 @@ window.microgradPlayer = window.microgradPlayer || function (id, tries) {
       if (!owner.test(el.id.slice(id.length + 1))) return;        // the clusters stay where they are
       var r = shapes(el);
       items.push(el);
-      boxes[el.id] = {l: (r.x + ox) * unitPx, t: (r.y + oy) * unitPx, r: (r.r + ox) * unitPx, b: (r.b + oy) * unitPx,
+      boxes[el.id] = {l: (r.x + ox) * unitPx, t: (r.y + oy) * unitPx,
+                      r: (r.r + ox) * unitPx, b: (r.b + oy) * unitPx,
                       empty: r.r <= r.x && r.b <= r.y};
     });
   }
@@ -324,7 +331,8 @@ window.microgradPlayer = window.microgradPlayer || function (id, tries) {
       el.setAttribute('width', w / unitPx + 'pt');
       el.setAttribute('height', h / unitPx + 'pt');
       // inline !important: it outranks the rule that fits a notebook's svg to its box
-      el.style.cssText = 'left:' + x + 'px;top:' + y + 'px;width:' + w + 'px !important;height:' + h + 'px !important';
+      el.style.cssText = 'left:' + x + 'px;top:' + y + 'px;' +
+                         'width:' + w + 'px !important;height:' + h + 'px !important';
       t.els.forEach(function (e) { g.appendChild(e); });
       el.appendChild(g);
       canvas.appendChild(el);
