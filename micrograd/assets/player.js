@@ -96,9 +96,24 @@ window.microgradPlayer = window.microgradPlayer || function (id, tries) {
     }
   }
 
+  // The highlight is drawn over the drawing, in an SVG of its own (lit): copies of the marked
+  // shapes in red or blue.  Restyling the drawing's own shapes would make the browser restyle, lay
+  // out and repaint them where they are, and a step in a network marks some 70 of them.  The class
+  // (mg-current, mg-target, mg-edge) still says on each element what it is; no style reads it.
+  var lit = null;
   function mark(name, cls, list) {
     var el = svgEl(name);
-    if (el) { el.classList.add(cls); marked.push([el, cls]); if (list) list.push(el); }
+    if (el) {
+      el.classList.add(cls);
+      marked.push([el, cls]);
+      if (list) list.push(el);
+      var copy = document.createElementNS(el.namespaceURI, 'g');
+      copy.setAttribute('class', cls.replace('mg-', 'mg-lit-'));
+      Array.prototype.forEach.call(el.children, function (c) {
+        if (/^(polygon|ellipse|path)$/.test(c.tagName)) copy.appendChild(c.cloneNode(false));
+      });
+      lit.appendChild(copy);
+    }
     return el;
   }
 
@@ -195,6 +210,7 @@ window.microgradPlayer = window.microgradPlayer || function (id, tries) {
     // now that costs little (only the highlight changed since the last frame); the texts after it
     // are laid out once, with the frame.
     marked.forEach(function (m) { m[0].classList.remove(m[1]); });
+    lit.textContent = '';
     marked = [];
     if (pos > 0) highlight(steps[pos - 1].s.node);
     else overview();
@@ -285,6 +301,18 @@ window.microgradPlayer = window.microgradPlayer || function (id, tries) {
     });
   }
   tile();
+  if (g0) {                          // the highlight's own SVG, over the drawing and its tiles
+    var over = svg.cloneNode(false);
+    over.removeAttribute('id');
+    over.setAttribute('class', 'mg-lit');
+    over.setAttribute('aria-hidden', 'true');
+    lit = g0.cloneNode(false);
+    lit.removeAttribute('id');
+    over.appendChild(lit);
+    canvas.appendChild(over);
+  } else {
+    lit = document.createElementNS(svg.namespaceURI, 'g');
+  }
   var size = {w: graph.clientWidth, h: graph.clientHeight}, readable = readableFor([canvas]);
 
   function readableFor(els) {        // the least zoom at which the elements' texts are ≥ 10 px high
