@@ -111,3 +111,30 @@ def test_a_short_explanation_is_drawn_whole_at_once(page, tmp_path, lines):
     data = embedded_data(page.content())
     assert player.locator('.mg-text .mg-line').count() == len(data['backward']['steps'][0]['math'])
     assert player.locator('.mg-text .mg-end').count() == 0
+
+
+# Each marked element of the drawing and its copy in the highlight's own SVG: the same shapes.
+LIT = """el => {
+  const shapes = g => [...g.children].filter(c => /^(polygon|ellipse|path)$/.test(c.tagName))
+    .map(c => c.tagName + ' ' + (c.getAttribute('points') || c.getAttribute('d') || c.getAttribute('cx')));
+  const marked = [...el.querySelectorAll('g.mg-current, g.mg-target, g.mg-edge')].filter(g => !g.closest('.mg-lit'));
+  const copies = [...el.querySelectorAll('svg.mg-lit g[class^=mg-lit-]')];
+  const key = g => g.getAttribute('class').split(' ').find(c => /^mg-(lit-)?(current|target|edge)$/.test(c))
+    .replace('lit-', '') + ': ' + shapes(g).join(' | ');
+  const red = [...el.querySelectorAll('svg.mg-lit g.mg-lit-current > *, svg.mg-lit g.mg-lit-edge > path')]
+    .map(s => getComputedStyle(s).stroke);
+  return {marked: marked.map(key).sort(), copies: copies.map(key).sort(), red: [...new Set(red)]};
+}"""
+
+
+@pytest.mark.parametrize('big', [False, True])
+def test_the_highlight_is_drawn_over_the_marked_shapes(page, tmp_path, big):
+    from test_player_browser import click_next, lecture_neuron
+    player = open_player(page, tmp_path, network() if big else lecture_neuron(), name='lit.html')
+    for k in range(1, 8):
+        click_next(player, 1)
+        lit = player.evaluate(LIT)
+        assert lit['marked'] and lit['copies'] == lit['marked'], f"step {k}: {lit}"
+        assert lit['red'] == ['rgb(220, 38, 38)'], f"step {k}: the step's node and edges in red: {lit['red']}"
+    player.locator('input[type=range]').fill('0')
+    assert player.evaluate(LIT)['copies'] == [], "nothing is highlighted before the first step"
