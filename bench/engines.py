@@ -155,7 +155,8 @@ def hand_step(net, X, Y, k):
 def time_training(step, steps, repeat, gc_on, warm_up=True):
     """ms per step, median over `repeat` loops of `steps` steps, and of each phase.
 
-    GC on: an ordinary loop, wall time (garbage collection included wherever it falls).
+    GC on: an ordinary loop, CPU time of the whole loop (garbage collection included wherever
+    it falls).
     GC off: the steps alone; the last step's graph is freed and collected off the clock.
     """
     with garbage_collector(gc_on):
@@ -172,8 +173,8 @@ def time_training(step, steps, repeat, gc_on, warm_up=True):
                     gc.collect()
                 out, t = step(r * steps + k + 1)
                 phases = [a + b for a, b in zip(phases, t)]
-            wall = clock() - start
-            per_step.append((wall if gc_on else sum(phases)) / steps)
+            whole = clock() - start
+            per_step.append((whole if gc_on else sum(phases)) / steps)
             forward.append(phases[0] / steps)
             backward.append(phases[1] / steps)
         out = None

@@ -22,7 +22,8 @@ import textwrap
 import threading
 from itertools import repeat
 
-__all__ = ['Value', 'Op', 'PRIMITIVES', 'topological_order', 'weighted_sum', 'weighted_sums', 'leaf',
+__all__ = ['Value', 'Op', 'PRIMITIVES', 'topological_order', 'weighted_sum', 'weighted_sums',
+           'leaf',
            'learner_backward', 'is_constant']
 
 
@@ -66,7 +67,7 @@ class Value:
 
     @property
     def _fn(self):
-        """The Op class that made this node (None if made by hand, Constant for a wrapped number)."""
+        """The Op class that made this node (None if made by hand; Constant: a wrapped number)."""
         made = self._made
         return made[0] if type(made) is tuple else made
 
@@ -176,7 +177,8 @@ class Value:
                     locals_()
             # inf or nan flows on to every parent (inf·0 is nan), down to the leaves, so it shows
             # in their total: only then look for the node it started at (checking every node on
-            # the way would cost more than the rule; a learner's _backward is checked before it runs)
+            # the way would cost more than the rule; a learner's _backward is checked before it
+            # runs)
             total = sum(map(_grad_of, leaves))
             if total - total:
                 _first_not_finite(order)
@@ -547,7 +549,7 @@ class WeightedSum(Op):
 
 
 def weighted_sum(w, a, b, label=''):
-    """z = b + Σₖ wₖ·aₖ as one node (what a neuron computes before its activation), named `label`."""
+    """z = b + Σₖ wₖ·aₖ as one node named `label`: what a neuron computes before its activation."""
     return weighted_sums([w], a, [b], [label])[0]
 
 
@@ -648,7 +650,7 @@ def _operator(op, name, reflected=False, swap=False):
     parents = ('other, self' if swap else 'self, other') if len(xs) == 2 else 'self'
     pasted = local_args == xs + (out,)          # local_grads reads the same names
     source = _OPERATOR.format(
-        name=name, params=f"self, other" if len(xs) == 2 else 'self', parents=parents, out=out,
+        name=name, params='self, other' if len(xs) == 2 else 'self', parents=parents, out=out,
         prev=parents if len(xs) == 2 else 'self,',
         coerce=_COERCE.format(reflected=reflected) if len(xs) == 2 else '',
         unpack=f"{', '.join(xs)} = {', '.join(p + '._data' for p in parents.split(', '))}",
@@ -706,7 +708,7 @@ def _coerce(other, op, reflected):
 FAST = {'__add__': Add, '__radd__': Add, '__mul__': Mul, '__rmul__': Mul, '__sub__': Sub,
         '__rsub__': Sub, '__truediv__': Div, '__rtruediv__': Div, '__neg__': Neg, 'exp': Exp,
         'log': Log, 'tanh': Tanh, 'sigmoid': Sigmoid, 'relu': Relu, 'sin': Sin, 'cos': Cos}
-for _name, _op in FAST.items():         # 2 + x is Add(x, 2), as micrograd's __radd__; 2 − x is Sub(2, x)
+for _name, _op in FAST.items():     # 2 + x is Add(x, 2), as micrograd's __radd__; 2 − x: Sub(2, x)
     setattr(Value, _name, _operator(_op, _name, reflected=_name.startswith('__r'),
                                     swap=_name in ('__rsub__', '__rtruediv__')))
 del _name, _op

@@ -170,6 +170,8 @@ def test_topological_order_is_the_recursive_walks_order(picks):
         nodes.append(Value(1.0, parents, 'op', label=f'n{k}'))
     root = nodes[-1]
     assert topological_order(root) == _recursive_order(root)
+    from micrograd.engine import _walk, _walk_with_a_set   # what a second thread uses meanwhile
+    assert _walk_with_a_set(root) == _walk(root)
 
 
 # --- memory: no reference cycles ----------------------------------------------------------------

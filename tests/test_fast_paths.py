@@ -1,7 +1,8 @@
 """The operators, written from their primitives (engine._operator), and the neurons' weighted sums
-(engine.weighted_sums) make exactly the node the primitive's own Op.apply makes: the same number and local derivatives to the bit, the same parents,
-op and constants — or the same error, word for word.  Hypothesis tries random operands and the
-edge values (±0.0, the tiniest and largest floats, overflow, division by zero, domain errors)."""
+(engine.weighted_sums) make exactly the node the primitive's own Op.apply makes: the same number
+and local derivatives to the bit, the same parents, op and constants — or the same error, word for
+word.  Hypothesis tries random operands and the edge values (±0.0, the tiniest and largest floats,
+overflow, division by zero, domain errors)."""
 import math
 import struct
 
@@ -124,6 +125,8 @@ def test_an_operator_pastes_its_ops_own_return_expressions_or_calls_them():
         if slow is not None:
             same_node(fast, slow)
     assert 'a * b' in inspect.getsource(Value.__mul__)     # Mul's own forward, pasted
+    tanh = inspect.getsource(Value.tanh)                    # the README's example
+    assert 'math.tanh(a)' in tanh and '(1.0 - out * out,)' in tanh, tanh
 
     class Scaled(Op):
         symbol = 'scaled'
