@@ -96,9 +96,24 @@ window.microgradPlayer = window.microgradPlayer || function (id, tries) {
     }
   }
 
+  // The highlight is drawn over the drawing, in an SVG of its own (lit): copies of the marked
+  // shapes in red or blue.  Restyling the drawing's own shapes would make the browser restyle, lay
+  // out and repaint them where they are, and a step in a network marks some 70 of them.  The class
+  // (mg-current, mg-target, mg-edge) still says on each element what it is; no style reads it.
+  var lit = null;
   function mark(name, cls, list) {
     var el = svgEl(name);
-    if (el) { el.classList.add(cls); marked.push([el, cls]); if (list) list.push(el); }
+    if (el) {
+      el.classList.add(cls);
+      marked.push([el, cls]);
+      if (list) list.push(el);
+      var copy = document.createElementNS(el.namespaceURI, 'g');
+      copy.setAttribute('class', cls.replace('mg-', 'mg-lit-'));
+      Array.prototype.forEach.call(el.children, function (c) {
+        if (/^(polygon|ellipse|path)$/.test(c.tagName)) copy.appendChild(c.cloneNode(false));
+      });
+      lit.appendChild(copy);
+    }
     return el;
   }
 
@@ -132,13 +147,38 @@ window.microgradPlayer = window.microgradPlayer || function (id, tries) {
     });
   }
 
+  // A step's lines as formulas.  Laying out MathML is slow (a neuron's step in a network has 200
+  // formulas: ~40 ms), so a step draws its first lines only, up to FORMULAS formulas (about a
+  // box's worth); the next ones are drawn when the browser is idle, once the end of what is drawn
+  // comes within a screen of being seen (scrolled to, or the box not full).  So they never delay
+  // the next step.  The plain text, for screen readers, is always whole.
+  var FORMULAS = 30, rest = [], end = document.createElement('div'), watch = null, shownFor = 0;
+  var idle = window.requestIdleCallback || function (f) { return setTimeout(f, 0); };
+  end.className = 'mg-end';
+  if (window.IntersectionObserver) {
+    watch = new IntersectionObserver(function (seen) {
+      var at = shownFor;
+      if (seen[seen.length - 1].isIntersecting && rest.length) {
+        idle(function () { if (at === shownFor) drawLines(FORMULAS); }, {timeout: 500});
+      }
+    }, {root: root.querySelector('.mg-side'), rootMargin: '100% 0px'});
+  }
+
   function explain(lineList, text) {
     said.textContent = text;
     lines.textContent = '';
-    lineList.forEach(function (segments) {
+    rest = lineList.slice();
+    shownFor++;
+    drawLines(watch ? FORMULAS : Infinity);
+  }
+
+  function drawLines(budget) {
+    if (watch) watch.unobserve(end);
+    if (end.parentNode) end.parentNode.removeChild(end);
+    while (rest.length && budget > 0) {
       var div = document.createElement('div');       // one per line: a long line wraps indented
       div.className = 'mg-line';
-      segments.forEach(function (seg) {
+      rest.shift().forEach(function (seg) {
         if (typeof seg === 'string') { div.appendChild(document.createTextNode(seg)); return; }
         // One <math> per run between top-level = + − (a <math> never wraps; the line may, between them)
         var chunk = [];
@@ -149,20 +189,31 @@ window.microgradPlayer = window.microgradPlayer || function (id, tries) {
             if (BREAK[chunk[0]]) m.firstChild.setAttribute('form', 'infix');   // '+ b', not the sign '+b'
             div.appendChild(m);
             div.appendChild(document.createTextNode(' '));
+            budget--;
             chunk = [];
           }
           if (t !== null) chunk.push(t);
         });
       });
       lines.appendChild(div);
-    });
+    }
+    if (rest.length) {               // a new observation: it reports at once whether the end is near
+      lines.appendChild(end);
+      watch.observe(end);
+    }
   }
 
   function show(to) {
     var last = steps.length, i, s;
     pos = Math.max(0, Math.min(last, to));
+    // The highlight and the view first: setting the scroll makes the browser lay the page out, and
+    // now that costs little (only the highlight changed since the last frame); the texts after it
+    // are laid out once, with the frame.
     marked.forEach(function (m) { m[0].classList.remove(m[1]); });
+    lit.textContent = '';
     marked = [];
+    if (pos > 0) highlight(steps[pos - 1].s.node);
+    else overview();
     if (mode === 'backward') {
       var grad = [], done = [], fresh = {};
       for (s = 0; s < pos; s++) {
@@ -189,11 +240,9 @@ window.microgradPlayer = window.microgradPlayer || function (id, tries) {
       var step = steps[pos - 1], all = [step.s].concat(step.extra);
       explain([].concat.apply([], all.map(function (x) { return x.math; })),
               all.map(function (x) { return x.text; }).join('\n'));
-      highlight(step.s.node);
     } else {
       var intro = data[mode].intro + (steps.length < data[mode].steps.length ? words.folded : '');
       explain([[intro]], intro);
-      overview();
     }
     slider.max = String(last);
     slider.value = String(pos);
@@ -201,7 +250,7 @@ window.microgradPlayer = window.microgradPlayer || function (id, tries) {
   }
 
   // --- the view: a pan and a zoom of the drawing, kept on the step ----------------------------
-  var PAD = 14, MIN = 0.05, MAX = 4, TILE = 48;
+  var PAD = 14, MIN = 0.05, MAX = 4, TILE = 48, CELL = 900;
   var widthPx = parseFloat(svg.getAttribute('width')) * 4 / 3,       // graphviz sizes it in pt
       heightPx = parseFloat(svg.getAttribute('height')) * 4 / 3;
   var canvas = document.createElement('div');                         // what pans and zooms
@@ -210,8 +259,61 @@ window.microgradPlayer = window.microgradPlayer || function (id, tries) {
   canvas.style.height = heightPx + 'px';
   svg.parentNode.insertBefore(canvas, svg);
   canvas.appendChild(svg);
+  var unitPx = widthPx / svg.viewBox.baseVal.width, g0 = svg.querySelector('g.graph');
+  var shift = g0 && g0.transform.baseVal.consolidate();
+  var ox = shift ? shift.matrix.e : 0, oy = shift ? shift.matrix.f : 0;
+  // Where each value, op and edge is, in the drawing's own px (before the zoom), read once here
+  // from the shapes' own coordinates: the drawing never moves inside itself, so a step reads no
+  // layout (a read after the step's writes would lay the page out twice in one frame), and the
+  // page is laid out once, after the tiling (asking the browser, getBBox, would lay it out before
+  // the tiling too: a second or so more for 3,000 values).
+  var boxes = {}, items = [], tiles = [], NUMBER = /-?(?:\d+\.?\d*|\.\d+)(?:e[-+]?\d+)?/gi;
+  function shapes(el) {              // the union of el's polygons, polylines, paths, ellipses, rects
+    var xs = [], ys = [];
+    function add(x, y) { xs.push(x); ys.push(y); }
+    Array.prototype.forEach.call(el.querySelectorAll('polygon, polyline, path, ellipse, rect'), function (s) {
+      var tag = s.tagName.toLowerCase(), a = function (k) { return parseFloat(s.getAttribute(k)) || 0; };
+      if (tag === 'ellipse') {
+        add(a('cx') - a('rx'), a('cy') - a('ry'));
+        add(a('cx') + a('rx'), a('cy') + a('ry'));
+        return;
+      }
+      if (tag === 'rect') { add(a('x'), a('y')); add(a('x') + a('width'), a('y') + a('height')); return; }
+      var v = (s.getAttribute(tag === 'path' ? 'd' : 'points') || '').match(NUMBER) || [];
+      for (var k = 0; k + 1 < v.length; k += 2) add(parseFloat(v[k]), parseFloat(v[k + 1]));   // graphviz: absolute x,y
+    });
+    if (!xs.length) {                // nothing drawn with coordinates: ask the browser
+      var r = el.getBBox();
+      return {x: r.x, y: r.y, r: r.x + r.width, b: r.y + r.height};
+    }
+    return {x: Math.min.apply(null, xs), y: Math.min.apply(null, ys),
+            r: Math.max.apply(null, xs), b: Math.max.apply(null, ys)};
+  }
+  if (g0) {
+    var owner = /^v\d+(?:op)?(?:-v\d+(?:op)?(?:-\d+)?)?$/;
+    Array.prototype.forEach.call(g0.children, function (el) {
+      if (!owner.test(el.id.slice(id.length + 1))) return;        // the clusters stay where they are
+      var r = shapes(el);
+      items.push(el);
+      boxes[el.id] = {l: (r.x + ox) * unitPx, t: (r.y + oy) * unitPx,
+                      r: (r.r + ox) * unitPx, b: (r.b + oy) * unitPx,
+                      empty: r.r <= r.x && r.b <= r.y};
+    });
+  }
   tile();
-  var unitPx = widthPx / svg.viewBox.baseVal.width, readable = readableFor([canvas]);
+  if (g0) {                          // the highlight's own SVG, over the drawing and its tiles
+    var over = svg.cloneNode(false);
+    over.removeAttribute('id');
+    over.setAttribute('class', 'mg-lit');
+    over.setAttribute('aria-hidden', 'true');
+    lit = g0.cloneNode(false);
+    lit.removeAttribute('id');
+    over.appendChild(lit);
+    canvas.appendChild(over);
+  } else {
+    lit = document.createElementNS(svg.namespaceURI, 'g');
+  }
+  var size = {w: graph.clientWidth, h: graph.clientHeight}, readable = readableFor([canvas]);
 
   function readableFor(els) {        // the least zoom at which the elements' texts are ≥ 10 px high
     var smallest = Infinity;
@@ -226,94 +328,118 @@ window.microgradPlayer = window.microgradPlayer || function (id, tries) {
   var view = {s: 1, x: 0, y: 0};
 
   // A browser repaints a whole SVG when one text in it changes: with thousands of values that is
-  // slower than a frame.  So the values, TILE at a time (with their ops and incoming edges), move
-  // into SVG elements of their own, stacked on the first one (which keeps the clusters), and a step
-  // repaints only the few it touches.
+  // slower than a frame.  So the drawing is cut into tiles by place, CELL pt square, each an SVG
+  // element of its own (a layer), stacked on the first one (which keeps the clusters): a step
+  // repaints only the tiles it touches, and a pan paints only the tiles that come near the view.
+  // (Tiles by place, not by value number: in a network, consecutive values lie far apart and such a
+  // tile would span the whole drawing.)  An edge longer than a cell goes in a coarse tile of long
+  // edges; those lie under the others, so a long edge never covers a value's box.
   function tile() {
-    var g0 = svg.querySelector('g.graph'), tiles = {}, owner = /^v(\d+)(?:op)?(?:-v(\d+)(?:op)?(?:-\d+)?)?$/;
     if (!g0 || n <= 2 * TILE) return;
-    Array.prototype.slice.call(g0.children).forEach(function (el) {
-      var m = owner.exec(el.id.slice(id.length + 1));
-      if (!m) return;
-      var k = Math.floor(parseInt(m[2] || m[1], 10) / TILE);
-      if (!tiles[k]) {
-        var t = svg.cloneNode(false), g = g0.cloneNode(false);
-        t.removeAttribute('id');
-        g.removeAttribute('id');
-        t.setAttribute('class', 'mg-tile');
-        t.appendChild(g);
-        canvas.appendChild(t);
-        tiles[k] = g;
+    var cells = {}, keys = [], cell = CELL * unitPx, pad = 4 * unitPx;
+    items.forEach(function (el) {
+      var b = boxes[el.id], long = b.r - b.l > cell || b.b - b.t > cell, side = long ? 4 * cell : cell;
+      var key = (long ? 'L' : '') + Math.floor((b.l + b.r) / 2 / side) + ',' + Math.floor((b.t + b.b) / 2 / side);
+      var t = cells[key];
+      if (!t) {
+        t = cells[key] = {els: [], long: long, l: b.l, t: b.t, r: b.r, b: b.b};
+        keys.push(key);
       }
-      tiles[k].appendChild(el);
+      t.els.push(el);
+      t.l = Math.min(t.l, b.l); t.t = Math.min(t.t, b.t); t.r = Math.max(t.r, b.r); t.b = Math.max(t.b, b.b);
     });
-    // Each tile only as big as what it holds: a layer of its own, with a short list to repaint.
-    var m = g0.transform.baseVal.consolidate(), e = m ? m.matrix.e : 0, f = m ? m.matrix.f : 0;
-    Object.keys(tiles).forEach(function (k) {
-      var b = tiles[k].getBBox(), t = tiles[k].parentNode, u = unitPx0(), pad = 4;
-      var x = b.x + e - pad, y = b.y + f - pad, w = b.width + 2 * pad, h = b.height + 2 * pad;
-      t.setAttribute('viewBox', [x, y, w, h].join(' '));
-      t.setAttribute('width', w + 'pt');
-      t.setAttribute('height', h + 'pt');
-      t.style.left = x * u + 'px';
-      t.style.top = y * u + 'px';
-      t.style.width = w * u + 'px';
-      t.style.height = h * u + 'px';
+    keys.sort(function (a, b) { return cells[b].long - cells[a].long; });   // long edges first (under)
+    keys.forEach(function (key) {
+      var t = cells[key], el = svg.cloneNode(false), g = g0.cloneNode(false);
+      var x = t.l - pad, y = t.t - pad, w = t.r - t.l + 2 * pad, h = t.b - t.t + 2 * pad;
+      el.removeAttribute('id');
+      g.removeAttribute('id');
+      el.setAttribute('class', t.long ? 'mg-tile mg-long' : 'mg-tile');
+      el.setAttribute('viewBox', [x, y, w, h].map(function (v) { return v / unitPx; }).join(' '));
+      el.setAttribute('width', w / unitPx + 'pt');
+      el.setAttribute('height', h / unitPx + 'pt');
+      // inline !important: it outranks the rule that fits a notebook's svg to its box
+      el.style.cssText = 'left:' + x + 'px;top:' + y + 'px;' +
+                         'width:' + w + 'px !important;height:' + h + 'px !important';
+      t.els.forEach(function (e) { g.appendChild(e); });
+      el.appendChild(g);
+      canvas.appendChild(el);
+      tiles.push({el: el, l: x, t: y, r: x + w, b: y + h, shown: true});
     });
   }
-  function unitPx0() { return widthPx / svg.viewBox.baseVal.width; }
+
+  // Only the tiles in and around the view are drawn: a browser paints well ahead of what is seen
+  // (thousands of px), so a jump across a big network would repaint most of it; a hidden tile
+  // costs nothing, and one that comes near (a sixth of a view away) is drawn before it is seen
+  // (a wider margin draws more at every jump: measured slower).
+  function cull() {
+    var m = 0.15, w = size.w / view.s, h = size.h / view.s;
+    var l = -view.x / view.s - m * w, t = -view.y / view.s - m * h, r = l + (1 + 2 * m) * w, b = t + (1 + 2 * m) * h;
+    tiles.forEach(function (tile) {
+      var on = !size.w || (tile.r >= l && tile.l <= r && tile.b >= t && tile.t <= b);
+      if (on !== tile.shown) {
+        tile.el.style.visibility = on ? '' : 'hidden';
+        tile.shown = on;
+      }
+    });
+  }
 
   // Pan by scrolling the graph's box (the browser moves what is drawn already, repainting only what
-  // comes into view; a transform would repaint it all), zoom by scaling what is drawn.
+  // comes into view; a transform would repaint it all), zoom by scaling what is drawn.  The scroll
+  // is clamped here as the browser would (0 … the drawing's far edge), so nothing is read back.
   function apply() {
     var tx = Math.max(0, view.x), ty = Math.max(0, view.y);
+    var sx = Math.min(Math.max(0, -view.x), Math.max(0, Math.floor(widthPx * view.s - size.w)));
+    var sy = Math.min(Math.max(0, -view.y), Math.max(0, Math.floor(heightPx * view.s - size.h)));
     canvas.style.transform = 'translate(' + tx + 'px,' + ty + 'px) scale(' + view.s + ')';
-    graph.scrollLeft = Math.max(0, -view.x);
-    graph.scrollTop = Math.max(0, -view.y);
-    view.x = tx || -graph.scrollLeft;          // where the browser stopped (it scrolls 0 … the edge)
-    view.y = ty || -graph.scrollTop;
+    graph.scrollLeft = sx;
+    graph.scrollTop = sy;
+    view.x = tx || -sx;                // where the scroll stops
+    view.y = ty || -sy;
+    cull();
     root.setAttribute('data-mg-scale', view.s.toFixed(4));
     root.setAttribute('data-mg-readable', readable.toFixed(4));   // the least zoom with text ≥ 10 px
   }
 
   function box(els) {                // the elements' union, in the drawing's own px (before the zoom)
-    var sr = svg.getBoundingClientRect(), b = null;
+    var b = null;
     els.forEach(function (el) {
-      var r = el.getBoundingClientRect();
-      if (!r.width && !r.height) return;
-      var l = (r.left - sr.left) / view.s, t = (r.top - sr.top) / view.s;
-      var q = {l: l, t: t, r: l + r.width / view.s, b: t + r.height / view.s};
-      b = b ? {l: Math.min(b.l, q.l), t: Math.min(b.t, q.t), r: Math.max(b.r, q.r), b: Math.max(b.b, q.b)} : q;
+      var q = boxes[el.id];
+      if (!q || q.empty) return;
+      b = b ? {l: Math.min(b.l, q.l), t: Math.min(b.t, q.t), r: Math.max(b.r, q.r), b: Math.max(b.b, q.b)}
+            : {l: q.l, t: q.t, r: q.r, b: q.b};
     });
     return b;
   }
 
   function center(b, s) {
-    view = {s: s, x: graph.clientWidth / 2 - (b.l + b.r) / 2 * s, y: graph.clientHeight / 2 - (b.t + b.b) / 2 * s};
+    view = {s: s, x: size.w / 2 - (b.l + b.r) / 2 * s, y: size.h / 2 - (b.t + b.b) / 2 * s};
   }
 
   function follow(els) {             // the whole step on screen: pan, and zoom out only while readable
-    var b = box(els), c = box(els.slice(0, 1));
-    if (!b || !graph.clientWidth) return;
+    var b = box(els), c = box(els.filter(function (el) { return el.classList.contains('mg-current'); }));
+    if (!b || !size.w) return;
     readable = readableFor(els.filter(function (el) { return el.classList.contains('node'); }));
-    var W = graph.clientWidth, H = graph.clientHeight, s = Math.max(view.s, readable);
+    var W = size.w, H = size.h, s = Math.max(view.s, readable);
     var fit = Math.min((W - 2 * PAD) / (b.r - b.l), (H - 2 * PAD) / (b.b - b.t));
     if (fit < s) s = Math.max(fit, readable);
     var inside = b.l * s + view.x >= PAD && b.r * s + view.x <= W - PAD &&
                  b.t * s + view.y >= PAD && b.b * s + view.y <= H - PAD;
     if (s !== view.s || !inside) {
       center(b, s);
-      if (c && fit < s) {            // too wide even so: the current node (first) stays on screen
+      if (c && fit < s) {            // too big even so: the current node and its op stay on screen
         if (c.l * s + view.x < PAD) view.x = PAD - c.l * s;
         if (c.r * s + view.x > W - PAD) view.x = W - PAD - c.r * s;
+        if (c.t * s + view.y < PAD) view.y = PAD - c.t * s;       // a neuron's inputs are stacked high
+        if (c.b * s + view.y > H - PAD) view.y = H - PAD - c.b * s;
       }
     }
     apply();
   }
 
   function overview() {              // the whole graph if it is readable so, else its first step
-    if (!graph.clientWidth) return;
-    var all = Math.min(1, (graph.clientWidth - 2 * PAD) / widthPx, (graph.clientHeight - 2 * PAD) / heightPx);
+    if (!size.w) return;
+    var all = Math.min(1, (size.w - 2 * PAD) / widthPx, (size.h - 2 * PAD) / heightPx);
     if (all >= readable) { center({l: 0, t: 0, r: widthPx, b: heightPx}, all); apply(); return; }
     if (!steps.length) return;
     view.s = Math.max(readable, Math.min(view.s, 1));
@@ -323,8 +449,8 @@ window.microgradPlayer = window.microgradPlayer || function (id, tries) {
 
   function zoomAt(factor, clientX, clientY) {
     var r = graph.getBoundingClientRect();
-    var px = clientX === undefined ? graph.clientWidth / 2 : clientX - r.left - graph.clientLeft;
-    var py = clientY === undefined ? graph.clientHeight / 2 : clientY - r.top - graph.clientTop;
+    var px = clientX === undefined ? size.w / 2 : clientX - r.left - graph.clientLeft;
+    var py = clientY === undefined ? size.h / 2 : clientY - r.top - graph.clientTop;
     var s = Math.max(MIN, Math.min(MAX, view.s * factor));
     view = {s: s, x: px - (px - view.x) * s / view.s, y: py - (py - view.y) * s / view.s};
     apply();
@@ -332,7 +458,7 @@ window.microgradPlayer = window.microgradPlayer || function (id, tries) {
 
   function wholeGraph() {
     center({l: 0, t: 0, r: widthPx, b: heightPx},
-           Math.min(MAX, (graph.clientWidth - 2 * PAD) / widthPx, (graph.clientHeight - 2 * PAD) / heightPx));
+           Math.min(MAX, (size.w - 2 * PAD) / widthPx, (size.h - 2 * PAD) / heightPx));
     apply();
   }
 
@@ -356,8 +482,10 @@ window.microgradPlayer = window.microgradPlayer || function (id, tries) {
     window.scrollBy(0, dy);
   }
   graph.addEventListener('scroll', function () {     // a touchpad's sideways swipe scrolls natively
+    var x = view.x, y = view.y;
     if (view.x <= 0) view.x = -graph.scrollLeft;
     if (view.y <= 0) view.y = -graph.scrollTop;
+    if (view.x !== x || view.y !== y) cull();
   });
 
   var pointers = {}, press = null;   // one pointer drags, two pinch; a press that stays put clicks
@@ -472,10 +600,9 @@ window.microgradPlayer = window.microgradPlayer || function (id, tries) {
   theme();
   // Laid out only once the output is on the page (a notebook may render it hidden): follow again then.
   if (window.ResizeObserver) {
-    var seenWidth = -1;
     new ResizeObserver(function () {
-      if (graph.clientWidth === seenWidth) return;
-      seenWidth = graph.clientWidth;
+      if (graph.clientWidth === size.w && graph.clientHeight === size.h) return;
+      size = {w: graph.clientWidth, h: graph.clientHeight};
       show(pos);
     }).observe(graph);
   }
