@@ -3,7 +3,7 @@ import math
 
 import mpmath
 import sympy
-from hypothesis import assume, given, settings, strategies as st
+from hypothesis import assume, example, given, settings, strategies as st
 
 from micrograd import Value, topological_order
 
@@ -60,6 +60,9 @@ def _build(tree, leaves):
         if kind in '+-':                        # exact cancellation, or no catastrophic one
             assume(v.data == 0 or abs(v.data) >= 1e-4 * (abs(a.data) + abs(b.data)))
     elif kind == 'log':                         # of a positive subexpression: ln(1 + a²)
+        # 1 + a² keeps only ε/a² of a tiny a²'s relative accuracy, and ln(1 + a²) ≈ a² passes that
+        # error on, to every gradient that multiplies by it (found at a = 3.8e-6: 7e-6 relative)
+        assume(a.data == 0 or abs(a.data) >= 1e-3)
         v, s = (1 + a * a).log(), sympy.log(1 + sa ** 2)
     elif kind in ('tanh', 'sigmoid'):
         assume(abs(a.data) <= 5)                # further out, 1 − tanh² loses digits to cancellation
@@ -99,6 +102,7 @@ def _exact(expr, point):
 
 @settings(max_examples=200, deadline=None)
 @given(problems())
+@example(problem=(('*', ('var', 'x0'), ('log', ('log', ('var', 'x0')))), {'x0': 0.001953125}))
 def test_gradients_match_sympy(problem):
     tree, point = problem
     leaves = {name: Value(x, label=name) for name, x in point.items()}
