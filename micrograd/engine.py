@@ -23,8 +23,7 @@ import threading
 from itertools import repeat
 
 __all__ = ['Value', 'Op', 'PRIMITIVES', 'topological_order', 'weighted_sum', 'weighted_sums',
-           'leaf',
-           'learner_backward', 'is_constant']
+           'leaf', 'learner_backward', 'is_constant']
 
 
 class Value:
