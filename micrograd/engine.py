@@ -213,7 +213,8 @@ def _walk(root):
     is marked as reached in its own `_seen` slot, with a mark new for each walk: a set of the
     nodes reached would cost more than the rest of the walk on a big graph.  One thread at a time
     walks with the marks (_MARKS says which); another one, meanwhile, keeps a set of its own.
-    No tuple or iterator per node, so a big walk leaves the cyclic GC nothing to scan.
+    No tuple or iterator per node (only a slice of the parents of a node with more than two), so
+    a big walk gives the cyclic GC little to scan.
     """
     me = threading.get_ident()
     if _MARKS.setdefault('walking', me) != me:  # atomic: the GIL holds through setdefault
@@ -262,7 +263,8 @@ def _walk_with_a_set(root):
             continue
         while node not in seen:
             mark(node)
-            has_grad = has_grad or bool(node.grad)
+            if node.grad:
+                has_grad = True
             parents = node._prev
             if not parents:
                 emit(node)
