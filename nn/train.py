@@ -1,4 +1,4 @@
-"""Training: shuffle, split into mini-batches, one gradient step per mini-batch (REFERENCE §1).
+"""Training: shuffle, split into mini-batches, one gradient step per mini-batch (docs/seeds.md §1).
 
     C = (1/m) Σₓ Cₓ  (+ α Σ w²)           averaged over the m examples of the batch
     opt.zero_grad();  C.backward();  opt.step()          w ← w − η ∂C/∂w

@@ -1,7 +1,7 @@
-"""The seeds' worked examples (REFERENCE.md §1–4), each a function that returns its numbers.
+"""The seeds' worked examples (docs/seeds.md §1–4), each a function that returns its numbers.
 
 Every example is built from `nn` classes and `Value`s, run through one backward pass, and shown
-three ways that must agree (REFERENCE.md §5): the lecture's closed-form equation computed by hand
+three ways that must agree (docs/seeds.md §5): the lecture's closed-form equation computed by hand
 in plain Python lists (no engine), the engine's `.grad`, and a central difference
 (`micrograd.numerical_grad`).  Each result has a `checks` list of `Check` rows with those numbers.
 
@@ -473,7 +473,7 @@ def matrix_form(W=MATRIX_W, x0=MATRIX_X0, t=MATRIX_T, alpha=MATRIX_ALPHA):
 # --- printing ---------------------------------------------------------------------------------
 
 def walkthroughs():
-    """All four worked examples, in the order of REFERENCE.md."""
+    """All four worked examples, in the order of docs/seeds.md."""
     return [chain_rule(), multi_path(), four_equations(), matrix_form()]
 
 
@@ -504,7 +504,7 @@ def print_all(file=None, lang=None):
 
     c, m, n, mf = walkthroughs()
     L = len(c.w)
-    out(_("1. 3Blue1Brown — one neuron per layer, C0 = (a(3) − y)²   (REFERENCE §1)", lang),
+    out(_("1. 3Blue1Brown — one neuron per layer, C0 = (a(3) − y)²   (docs/seeds.md §1)", lang),
         _("  our numbers: w = {w}, b = {b}, a(0) = {a0}, y = {y}", lang,
           w=_nums(c.w), b=_nums(c.b), a0=f"{c.a[0]:g}", y=f"{c.y:g}"),
         _("  forward: z = {z}, a = {a}, C0 = {C0}", lang,
@@ -521,7 +521,7 @@ def print_all(file=None, lang=None):
 
     head = [_("layer", lang), "z", "a = σ(z)", _("table a (2 d.p.)", lang)]
     widths = (max(display_width(head[0]), 7), 26, 26)
-    out(_("2. Hung-yi Lee — the slides' network, x = (1, −1), sigmoid   (REFERENCE §2)", lang),
+    out(_("2. Hung-yi Lee — the slides' network, x = (1, −1), sigmoid   (docs/seeds.md §2)", lang),
         '  ' + ' '.join(pad(h, wd) for h, wd in zip(head, widths + (0,))).rstrip())
     for l, (z, a, ta) in enumerate(zip(m.z, m.a, LEE_A), 1):
         cells = (str(l), _nums(z, 8), _nums(a, 8), _nums(ta))
@@ -537,7 +537,7 @@ def print_all(file=None, lang=None):
         f"    = {m.sigma_prime_z:.10f} · [{m.term_w3:.10f} + ({m.term_w4:.10f})] = {m.dl_dz:.10f}",
         check_table(m.checks, lang), "")
 
-    out(_("3. Nielsen — the four fundamental equations, C = ½‖a − y‖²   (REFERENCE §3)", lang),
+    out(_("3. Nielsen — the four fundamental equations, C = ½‖a − y‖²   (docs/seeds.md §3)", lang),
         _("  our numbers: x = {x}, y = {y}, C = {C}; [1, 2] ⊙ [3, 4] = {example}", lang,
           x=_nums(NIELSEN_X), y=_nums(NIELSEN_Y), C=f"{n.C:.10f}", example=n.hadamard_example),
         _("  (our layer l is Nielsen's l + 1: he counts the input as layer 1)", lang))
@@ -548,7 +548,7 @@ def print_all(file=None, lang=None):
             f"           z.grad    = {_nums(ly.delta_engine, 10)}")
     out(check_table(n.checks, lang), "")
 
-    out(_("4. Matrix form — no biases, E = ½‖x3 − t‖², f = σ   (REFERENCE §4)", lang),
+    out(_("4. Matrix form — no biases, E = ½‖x3 − t‖², f = σ   (docs/seeds.md §4)", lang),
         _("  x0 = {x0} (our choice of size 4), t = {t}, E = {E}", lang,
           x0=_nums(mf.x[0]), t=_nums(MATRIX_T), E=f"{mf.E:.10f}"))
     for i, (sW, sd, sx, sg) in enumerate(mf.shapes, 1):

@@ -57,3 +57,25 @@ def test_a_plain_install_carries_every_package_and_data_file():
     assert shipped == on_disk, f"not shipped: {sorted(on_disk - shipped)}"
     data = cfg['options.package_data']['micrograd']
     assert 'assets/*' in data and 'locale/*' in data
+
+
+def test_the_license_setup_cfg_names_is_in_the_repository():
+    cfg = (ROOT / 'setup.cfg').read_text(encoding='utf-8')
+    assert 'license = MIT' in cfg and 'license_files = LICENSE' in cfg
+    assert (ROOT / 'LICENSE').read_text(encoding='utf-8').startswith('MIT License')
+
+
+def test_every_document_the_code_cites_exists():
+    """Every docs/… file that the code, the catalogue or the README names is one a learner can open."""
+    import re
+    cited = {}
+    for path in [*ROOT.glob('micrograd/**/*.py'), *ROOT.glob('nn/**/*.py'), *ROOT.glob('tests/*.py'),
+                 *ROOT.glob('micrograd/locale/*.po'), ROOT / 'README.md']:
+        for name in re.findall(r'\b(docs/[\w./-]+\.md)\b', path.read_text(encoding='utf-8')):
+            cited.setdefault(name, path.relative_to(ROOT))
+    assert 'docs/seeds.md' in cited
+    missing = {name: str(where) for name, where in cited.items() if not (ROOT / name).is_file()}
+    assert not missing, f"cited but not in the repository: {missing}"
+    for path in [*ROOT.glob('nn/*.py'), *ROOT.glob('micrograd/locale/*.po')]:
+        assert 'REFERENCE' not in path.read_text(encoding='utf-8'), \
+            f"{path.relative_to(ROOT)} cites REFERENCE.md, which is not part of the repository"

@@ -1,4 +1,4 @@
-"""The seeds' worked examples (REFERENCE.md): engine gradients, the lectures' closed forms and
+"""The seeds' worked examples (docs/seeds.md): engine gradients, the lectures' closed forms and
 finite differences agree to 1e-6; Hung-yi Lee's table comes out to its printed precision."""
 import io
 import math
@@ -88,7 +88,7 @@ def test_lee_table_to_its_printed_precision(results):
 
 
 def test_lee_table_literally():
-    """The numbers as REFERENCE.md prints them, not through the walkthrough's constants."""
+    """The numbers as docs/seeds.md prints them, not through the walkthrough's constants."""
     net = nn.MLP.from_weights([[[1, -2], [-1, 1]], [[2, -1], [-2, -1]], [[3, -1], [-1, 4]]],
                               [[1, 0], [0, 0], [-2, 2]], act='sigmoid')
     _, layers = net.forward_trace([1, -1])

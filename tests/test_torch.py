@@ -91,7 +91,7 @@ def test_the_table_prints_and_shows_in_jupyter(torch):
 
 
 def _seed_costs():
-    """The cost of each seed network of REFERENCE.md, built from nn (nothing backpropagated)."""
+    """The cost of each seed network of docs/seeds.md, built from nn (nothing backpropagated)."""
     chain = nn.MLP.from_weights([[[w]] for w in wt.CHAIN_W], [[b] for b in wt.CHAIN_B])
     lee = nn.MLP.from_weights(wt.LEE_WEIGHTS, wt.LEE_BIASES)
     nielsen = nn.MLP.from_weights(wt.NIELSEN_WEIGHTS, wt.NIELSEN_BIASES)

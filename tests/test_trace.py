@@ -37,7 +37,7 @@ HUNG_YI_B = [[1, 0], [0, 0], [-2, 2]]
 
 
 def hung_yi_network():
-    """Hung-yi Lee's 2-2-2 sigmoid network (REFERENCE.md §2), input (1, −1), l = a[3][1] + a[3][2].
+    """Hung-yi Lee's 2-2-2 sigmoid network (docs/seeds.md §2), input (1, −1), l = a[3][1] + a[3][2].
 
     Labels follow render.py: w[l][j][k] is the weight from input k to neuron j of layer l.
     """
