@@ -47,7 +47,7 @@ def cross_entropy(logits, target):
     if not s:
         raise ValueError(_("cross_entropy: no logits"))
     try:
-        t = operator.index(target)
+        t = -1 if isinstance(target, bool) else operator.index(target)   # True is not class 1
     except TypeError:
         t = -1
     if not 0 <= t < len(s):

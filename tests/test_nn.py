@@ -297,6 +297,13 @@ def test_cross_entropy_is_stable_and_correct():
         nn.cross_entropy(logits, 3)
 
 
+@pytest.mark.parametrize('target', [True, False])
+def test_cross_entropy_refuses_a_bool_target_as_hinge_loss_does(target):
+    # True was taken as class 1 (operator.index(True) == 1): a learner's flag, not a class index
+    with pytest.raises(ValueError, match=f"class index 0…1, not {target}"):
+        nn.cross_entropy([Value(0.5), Value(-0.5)], target)
+
+
 def test_finding_9_cross_entropy_of_logits_1e308_apart_is_0_not_an_overflow():
     s = [Value(1e308), Value(-1e308)]
     L = nn.cross_entropy(s, 0)                  # raised OverflowError: −1e308 − 1e308 overflows
