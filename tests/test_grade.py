@@ -275,3 +275,105 @@ def test_the_cli_exits_0_when_all_pass_1_when_any_fail_2_when_it_cannot_load(tmp
                           (str(tmp_path / 'good.py') + ':Engine', "no class named 'Engine'")):
         r = _cli(target)
         assert r.returncode == 2 and words in r.stderr and 'Traceback' not in r.stderr, r
+
+
+# --- nothing a learner's file does breaks the grader ---------------------------------------------
+
+def test_a_file_that_ends_the_process_when_imported_is_a_load_error_that_says_so(tmp_path):
+    with pytest.raises(LoadError, match=r"ended while running .*exit code 3.*os\._exit"):
+        grade_file(_file(tmp_path, LECTURE + "\nimport os\nos._exit(3)\n"))
+    with pytest.raises(LoadError, match=r"SystemExit: 4"):
+        grade_file(_file(tmp_path, LECTURE + "\nimport sys\nsys.exit(4)\n"))
+
+
+def test_a_fork_when_imported_neither_confuses_the_grader_nor_outlives_it(tmp_path):
+    marker = tmp_path / 'forked.txt'
+    source = LECTURE + (f"\nimport os, time\nif os.fork() == 0:\n    os.setsid()\n"
+                        f"    time.sleep(0.5)\n    open({str(marker)!r}, 'w').write(str(os.getpid()))\n"
+                        f"    time.sleep(30)\n")
+    report = grade_file(_file(tmp_path, source))
+    assert report and report['deep_chain'].status == 'pass', str(report)
+    time.sleep(1.0)
+    assert not marker.exists()          # the fork ended at once, before it could do anything
+
+
+def test_a_correct_engine_that_writes_to_stderr_gets_no_cross(tmp_path):
+    """200 kB to stderr when imported, a line per backward(): the pipe is drained as it comes."""
+    report = grade_file(_file(tmp_path, engine('prints_to_stderr')), timeout=2.0)
+    assert report and report['deep_chain'].status == 'pass', str(report)
+
+
+def test_the_load_limit_said_is_the_limit_applied(tmp_path):
+    began = tmp_path / 'began.txt'
+    source = f"import time\nopen({str(began)!r}, 'w').write(repr(time.time()))\nwhile True:\n    pass\n"
+    with pytest.raises(LoadError, match=r"took more than 1 s"):
+        grade_file(_file(tmp_path, source), timeout=1.0)
+    ran = time.time() - float(began.read_text())     # their code's own time, start-up not in it
+    assert 1.0 <= ran < 1.8, ran
+
+
+@pytest.mark.parametrize('timeout', [0, -1, float('nan'), float('inf'), 1e300, True, '3'])
+def test_a_timeout_out_of_range_is_refused_before_anything_runs(timeout, tmp_path):
+    with pytest.raises(ValueError, match='timeout must be a number of seconds'):
+        grade_file(_file(tmp_path, LECTURE), timeout=timeout)
+
+
+@pytest.mark.parametrize('memory_mb', [0, -1, 10, 2.5, None])
+def test_a_memory_limit_out_of_range_is_refused(memory_mb, tmp_path):
+    with pytest.raises(ValueError, match='memory_mb must be a whole number'):
+        grade_file(_file(tmp_path, LECTURE), memory_mb=memory_mb)
+
+
+def test_the_cli_refuses_a_bad_timeout_with_exit_2(tmp_path):
+    for value in ('0', 'nan', '1e300'):
+        r = _cli(_file(tmp_path, LECTURE), '--timeout', value)
+        assert r.returncode == 2 and 'timeout must be' in r.stderr and 'Traceback' not in r.stderr, r
+
+
+def test_only_a_regular_file_of_reasonable_size_is_read(tmp_path):
+    with pytest.raises(LoadError, match='not a regular file'):
+        grade_file('/dev/zero')
+    fifo = tmp_path / 'pipe.py'
+    os.mkfifo(fifo)
+    with pytest.raises(LoadError, match='not a regular file'):       # and no wait for a writer
+        grade_file(str(fifo))
+    with pytest.raises(LoadError, match='not a regular file'):
+        grade_file(str(tmp_path))
+    big = tmp_path / 'big.py'
+    big.write_text('#' * (2 << 20))
+    with pytest.raises(LoadError, match='more than an engine'):
+        grade_file(str(big))
+
+
+def test_a_bom_or_a_coding_cookie_is_read_as_python_reads_it(tmp_path):
+    bom = tmp_path / 'bom.py'
+    bom.write_bytes(b'\xef\xbb\xbf' + LECTURE.encode())
+    assert grade_file(str(bom)), 'a UTF-8 BOM'
+    latin = tmp_path / 'latin.py'
+    latin.write_bytes(b'# -*- coding: latin-1 -*-\n# caf\xe9\n' + LECTURE.encode())
+    assert grade_file(str(latin)), 'a latin-1 file'
+
+
+def test_a_syntax_error_is_said_once_with_its_line(tmp_path):
+    path = _file(tmp_path, "class Value:\n    def __init__(self, data)\n        self.data = data\n")
+    with pytest.raises(LoadError) as e:
+        grade_file(path)
+    said = str(e.value)
+    assert said.count('SyntaxError') == 1 and 'line 2' in said, said
+    assert 'def __init__(self, data)' in said and '^' in said and 'this is Python 3.' in said, said
+
+
+def test_grade_called_from_a_script_does_not_run_the_script_again(tmp_path):
+    marker = tmp_path / 'runs.txt'
+    script = _file(tmp_path, LECTURE + f"""
+
+from micrograd import grade
+with open({str(marker)!r}, 'a') as f:
+    f.write('ran\\n')
+report = grade(Value)
+print('FAILED' if not report else 'OK', report.count('fail'))
+raise SystemExit(0 if report else 1)
+""", 'script.py')
+    r = subprocess.run([sys.executable, script], capture_output=True, text=True, timeout=120)
+    assert r.returncode == 0 and 'OK 0' in r.stdout, (r.stdout, r.stderr)
+    assert marker.read_text() == 'ran\n'          # once: in the script, not again in the child

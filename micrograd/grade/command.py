@@ -34,7 +34,7 @@ def run(args, CommandError):
         path, name = args.target, 'Value'
     try:
         report = grade_file(path, name, timeout=args.timeout)
-    except LoadError as e:
+    except (LoadError, ValueError) as e:        # ValueError: a --timeout out of range
         raise CommandError(str(e)) from None
     print(report)
     return 0 if report else FAILED

@@ -110,10 +110,10 @@ class Session:
         try:
             self._send(dict(pieces=pieces, class_name=class_name, memory_mb=memory_mb,
                             cpu_seconds=int(timeout * 40 + STARTUP)))
-            self._await(STARTUP, _("the grading process failed to start"))      # 'ready'
+            self._await(STARTUP, _("the grading process failed to start"), None)   # 'ready'
             loaded = self._await(timeout, _("loading {files} took more than {timeout} s (does it "
                                             "run a loop when imported?)", files=self.files,
-                                            timeout=f"{timeout:g}"))
+                                            timeout=f"{timeout:g}"), self.files)
         except BaseException:
             self.close()
             raise
@@ -124,24 +124,30 @@ class Session:
                             + (f"\n{loaded['traceback']}" if loaded.get('traceback') else ''))
         self.V = self._remote(0)
 
-    def _await(self, seconds, late):
-        """The next line from the child during loading, or LoadError saying why none came."""
+    def _await(self, seconds, late, files):
+        """The next line from the child during loading, or LoadError saying why none came
+        (`files`: theirs, that were running; None before their code started)."""
         from ..i18n import _
+        from .report import translated
         line = self.answers.next(seconds)
         if line is not None:
             return line
-        if self.child.poll() is None:
+        if not self.answers.eof:
             raise LoadError(late)
-        from .report import translated
         how = translated(self._how())
         self.stderr.join()
         tail = self.stderr.text()
-        raise LoadError(_("the process ended while running {files} ({how}): does it call "
-                          "os._exit() or kill itself when imported?", files=self.files, how=how)
-                        + (f"\n{tail}" if tail else ''))
+        said = (_("the process ended while running {files} ({how}): does it call os._exit() or "
+                  "kill itself when imported?", files=files, how=how) if files else
+                _("the grading process failed to start ({how})", how=how))
+        raise LoadError(said + (f"\n{tail}" if tail else ''))
 
     def _how(self):
-        self.child.wait()
+        try:
+            self.child.wait(timeout=2.0)
+        except subprocess.TimeoutExpired:       # it closed our pipe but lives on: no more of it
+            os.killpg(self.child.pid, signal.SIGKILL)
+            self.child.wait()
         code = self.child.returncode
         return (N_("signal {name}", name=signal.Signals(-code).name) if code < 0
                 else N_("exit code {code}", code=code))
@@ -157,7 +163,7 @@ class Session:
         self._send(dict(op=op, args=[_encode(a) for a in args], **fields))
         answer = self.answers.next(self.deadline - time.monotonic())
         if answer is None:
-            if self.child.poll() is None:
+            if not self.answers.eof:
                 raise Stopped()
             raise Died(self._how())
         if 'error' in answer:
@@ -301,7 +307,7 @@ class _Lines:
     that is not JSON (a forked copy of the child writing over it) counts as none."""
 
     def __init__(self, fd):
-        self.fd, self.buffer = fd, b''
+        self.fd, self.buffer, self.eof = fd, b'', False
 
     def next(self, timeout):
         deadline = time.monotonic() + timeout
@@ -310,7 +316,8 @@ class _Lines:
             if left <= 0 or not select.select([self.fd], [], [], left)[0]:
                 return None
             chunk = os.read(self.fd, 1 << 16)
-            if not chunk:
+            if not chunk:               # the child closed it: it ended (or closed our pipe)
+                self.eof = True
                 return None
             self.buffer += chunk
         line, self.buffer = self.buffer.split(b'\n', 1)
@@ -435,9 +442,9 @@ def _load(pieces, files, ast, linecache):
             exec(compile(tree, name, 'exec'), module.__dict__)
         except SyntaxError as e:
             return dict(load_error=N_(
-                "{file}, line {line}: SyntaxError: {message}\n    {text}\n    {caret}\n"
+                "{file}, line {line}: SyntaxError: {error}\n    {text}\n    {caret}\n"
                 "(this is Python {version}: code written for a newer Python can fail here)",
-                file=name, line=str(e.lineno), message=e.msg, text=(e.text or '').rstrip(),
+                file=name, line=str(e.lineno), error=e.msg, text=(e.text or '').strip(),
                 caret=' ' * max((e.offset or 1) - 1 - (len(e.text or '') - len((e.text or '')
                                                                           .lstrip())), 0) + '^',
                 version='.'.join(map(str, sys.version_info[:3]))))
