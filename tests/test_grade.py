@@ -239,6 +239,22 @@ def test_grade_in_jupyter_ships_the_cells_that_define_the_class(tmp_path):
     assert '<table' in shown['text/html'] and '✗' in shown['text/html']
 
 
+def test_grade_in_jupyter_with_import_math_in_an_earlier_cell_and_grade_in_the_class_cell(tmp_path):
+    """`import math` in a cell of its own, and grade(Value) in the cell of the class: graded as
+    the kernel runs it (no NameError: math, no NameError: grade)."""
+    import nbformat
+    from nbclient import NotebookClient
+    cells = ["import math", "from micrograd import grade",
+             bug("import math\n", "") + "\n\nprint('side effect')\ngrade(Value)"]
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(c) for c in cells])
+    NotebookClient(nb, timeout=120, kernel_name='python3',
+                   resources={'metadata': {'path': str(tmp_path)}}).execute()
+    outputs = nb.cells[-1].outputs
+    shown = next(o for o in outputs if o.get('output_type') == 'execute_result')['data']['text/plain']
+    assert '0 failed' in shown and '✓ tanh' in shown and 'Cell In[3]' in shown, shown
+    assert 'NameError' not in shown, shown
+
+
 def test_our_own_engine_passes_every_check_and_adds_up_exactly_twice():
     import micrograd
     report = grade(micrograd.Value)
