@@ -293,6 +293,47 @@ def test_the_cli_exits_0_when_all_pass_1_when_any_fail_2_when_it_cannot_load(tmp
         assert r.returncode == 2 and words in r.stderr and 'Traceback' not in r.stderr, r
 
 
+LOG = """
+    def log(self):
+        out = Value(math.log(self.data), (self,), 'log')
+
+        def _backward():
+            self.grad += out.grad / self.data
+        out._backward = _backward
+        return out
+
+    def backward(self):"""
+
+
+def test_the_lectures_softmax_exercise_through_their_engine(tmp_path):
+    right = bug("\n    def backward(self):", LOG)
+    assert grade_file(_file(tmp_path, right))['softmax_nll'].status == 'pass'
+    o = grade_file(_file(tmp_path, right.replace("out.grad / self.data", "out.grad * self.data")))[
+        'softmax_nll']
+    assert o.status == 'fail' and o.expected.startswith('logits[0].grad = 0.0417725705'), str(o.details())
+
+
+TANH_ABS = bug("(1 - t ** 2)", "(1 - t * abs(t))")     # right wherever the grader's points are > 0
+
+
+def test_random_inputs_find_a_derivative_the_fixed_points_miss(tmp_path, monkeypatch):
+    from micrograd.grade import checks
+    monkeypatch.setitem(sys.modules, 'torch', None)          # central differences, not PyTorch
+    monkeypatch.setattr(checks, '_POINTS', {})
+    report = grade_file(_file(tmp_path, TANH_ABS))
+    assert report.failed == ['random'] and report['tanh'].status == 'pass', str(report)
+    o = report['random']
+    assert '(x*y + z).tanh()' in o.expr and 'central differences' in o.cause, o.cause
+
+
+def test_random_inputs_against_pytorch_when_it_is_installed(tmp_path, monkeypatch):
+    pytest.importorskip('torch')
+    from micrograd.grade import checks
+    monkeypatch.setattr(checks, '_POINTS', {})
+    o = grade_file(_file(tmp_path, TANH_ABS))['random']
+    assert o.status == 'fail' and 'PyTorch' in o.cause, o.cause
+
+
 # --- nothing a learner's file does breaks the grader ---------------------------------------------
 
 def test_a_file_that_ends_the_process_when_imported_is_a_load_error_that_says_so(tmp_path):

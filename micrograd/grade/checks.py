@@ -24,6 +24,9 @@ READ = {                     # where each idea is explained
     'ops': N_("notebooks/08_build_your_own.ipynb, part 4 (-, / and ** from + and *)"),
     'stable': N_("notebooks/08_build_your_own.ipynb, part 2 (tanh for any input)"),
     'zero_grad': N_("notebooks/06_training.ipynb (zero_grad before each backward)"),
+    'softmax': N_("the lecture's exercises (exercise 2: softmax and −log p); the rules of each "
+                  "op: notebooks/08_build_your_own.ipynb, parts 2 and 4"),
+    'random': N_("notebooks/01_value_graph_chain_rule.ipynb (Derivatives by nudging)"),
 }
 WRAP = N_("an operator reads other.data, but a plain number has no .data: wrap it first, "
           "other = other if isinstance(other, Value) else Value(other).")
@@ -541,6 +544,117 @@ def deep_chain(V, seen):
             limit=('RecursionError',))
     expect(expr, "x.grad", grad(x, "x.grad"), 1.0,
            N_("every + passes its gradient on unchanged: x.grad = 1."))
+
+
+@check('softmax_nll', N_("the lecture's exercise: softmax, then the negative log-likelihood"),
+       'softmax')
+def softmax_nll(V, seen):
+    needs(V, 'exp', 'log', '__truediv__', '__neg__', '__radd__', 'backward')
+    if not usable_backward(seen):
+        raise Skip(N_("not checked: it needs backward() through + and * (✗ backward above)"))
+    expr = ("logits = [Value(0.0), Value(3.0), Value(-2.0), Value(1.0)]; "
+            "counts = [l.exp() for l in logits]; probs = [c / sum(counts) for c in counts]; "
+            "loss = -probs[3].log(); loss.backward()")
+    numbers = (0.0, 3.0, -2.0, 1.0)
+    logits = [V(x) for x in numbers]
+    loss = attempt(expr, lambda: _nll(logits, 3))
+    total = sum(math.exp(x) for x in numbers)
+    expect(expr, "loss.data", data(expr, loss), math.log(total) - numbers[3],
+           N_("the forward pass is wrong: check exp, log, / and sum() (which starts from 0, "
+              "so 0 + Value needs __radd__)."))
+    attempt(expr, loss.backward)
+    for i, x in enumerate(numbers):       # ∂loss/∂logit_i = softmax_i − [i = target]
+        expect(expr, f"logits[{i}].grad", grad(logits[i], f"logits[{i}].grad"),
+               math.exp(x) / total - (i == 3),
+               N_("∂loss/∂logitᵢ = pᵢ − 1 for the target and pᵢ for the others: a derivative "
+                  "in exp, log, / or - is wrong, or a gradient is overwritten (`=`)."), tol=1e-5)
+
+
+def _nll(logits, target):
+    counts = [logit.exp() for logit in logits]
+    total = sum(counts)
+    return -(counts[target] / total).log()
+
+
+class _Ops:
+    """The unary ops, as methods of their Values, or as math on floats (the reference)."""
+
+    def __init__(self, on_values):
+        self.on_values = on_values
+
+    def __getattr__(self, op):
+        if self.on_values:
+            return lambda v: getattr(v, op)()
+        return {'tanh': math.tanh, 'exp': math.exp, 'relu': lambda t: max(t, 0.0)}[op]
+
+
+RANDOM = (  # (expression, what it needs of the class, the function of (x, y, z, ops))
+    ("(x*y + z).tanh()", ('tanh',), lambda x, y, z, f: f.tanh(x * y + z)),
+    ("(x - y) * (x + z) / (y*y + 1.0)", ('__sub__', '__truediv__', '__pow__'),
+     lambda x, y, z, f: (x - y) * (x + z) / (y * y + 1.0)),
+    ("(x*z).exp() + y**2", ('exp', '__pow__'), lambda x, y, z, f: f.exp(x * z) + y ** 2),
+    ("(x + y).relu() * z - x", ('relu', '__sub__'), lambda x, y, z, f: f.relu(x + y) * z - x),
+)
+
+
+@check('random', N_("random inputs: backward() against central differences (and PyTorch, if "
+                    "installed)"), 'random')
+def random_inputs(V, seen):
+    needs(V, 'backward')
+    if not usable_backward(seen):
+        raise Skip(N_("not checked: it needs backward() through + and * (✗ backward above)"))
+    cases = [(text, f) for text, ops, f in RANDOM if all(has(V, op) for op in ops)]
+    if not cases:
+        raise NotYet(N_("the class has no {names} yet", names='tanh, exp, relu, -, /'))
+    values, floats = _Ops(True), _Ops(False)
+    for text, f in cases:
+        for point, reference in _random_points()[text]:
+            expr = "x, y, z = {}; o = {}; o.backward()".format(
+                ', '.join(f"Value({p})" for p in point), text)
+            leaves = [V(p) for p in point]
+            o = attempt(expr, lambda: f(*leaves, values))
+            expect(expr, "o.data", data(expr, o), f(*point, floats),
+                   N_("the forward value is wrong (compared with the same expression on floats)."))
+            attempt(expr, o.backward)
+            for i, name in enumerate('xyz'):
+                def forward(t):
+                    return data(expr, f(*[V(t if j == i else p) for j, p in enumerate(point)],
+                                        values))
+                slope = reference[i] if reference else fd(forward, point[i])
+                expect(expr, f"{name}.grad", grad(leaves[i], f"{name}.grad"), slope,
+                       N_("backward() disagrees with {reference} at these inputs: a local "
+                          "derivative in {expression} is wrong.", expression=text,
+                          reference=N_("PyTorch") if reference else
+                          N_("the slope of your own forward (central differences)")), tol=1e-4)
+
+
+def _random_points():
+    """{expression: [(x, y, z), PyTorch's gradients there or None]}: three points each, from
+    a fixed seed; made before the check's clock starts (importing PyTorch takes a while)."""
+    if not _POINTS:
+        import random
+        rng = random.Random(20)
+        for text, _ops, f in RANDOM:
+            points = [[round(rng.uniform(-2.0, 2.0), 3) for _ in range(3)] for _ in range(3)]
+            _POINTS[text] = [(p, _torch_grads(f, p)) for p in points]
+    return _POINTS
+
+
+_POINTS = {}
+random_inputs.prepare = _random_points
+
+
+def _torch_grads(f, point):
+    """The gradients PyTorch gives the same expression at `point`, or None without PyTorch."""
+    try:
+        import torch
+    except ImportError:
+        return None
+    leaves = [torch.tensor(p, dtype=torch.float64, requires_grad=True) for p in point]
+    ops = type('TorchOps', (), {'tanh': staticmethod(torch.tanh), 'exp': staticmethod(torch.exp),
+                                'relu': staticmethod(torch.relu)})
+    f(*leaves, ops).backward()
+    return [float(t.grad) for t in leaves]
 
 
 @check('second_backward', N_("what a second backward() does"), 'zero_grad')
