@@ -130,22 +130,22 @@ def _one(f, V, seen):
 
 
 def _root_cause(name, results):
-    """One mistake, one ✗: a check that fails with the same exception as an earlier ✗, or that
-    fails after ✗ backward (every later check relies on + and * passing gradients on), is not
-    counted again but points at that ✗."""
+    """One mistake, one ✗: a check that fails with the same exception as an earlier ✗ is not
+    counted again, nor one that fails after ✗ backward (every later check relies on + and *
+    passing gradients on), nor the random inputs after any ✗: each points at that ✗."""
     result = results[name]
     if result['status'] != 'fail':
         return
-    first = next((n for n, r in results.items() if n != name and r['status'] == 'fail'
-                  and r.get('error') and r.get('error') == result.get('error')), None)
-    if first:
+    failed = [n for n, r in results.items() if n != name and r['status'] == 'fail']
+    same = [n for n in failed if result.get('error') and results[n].get('error') == result['error']]
+    if same:
         results[name] = dict(status='skipped', got=N_(
             "not checked: the same {error} as ✗ {check} above", error=result['error'],
-            check=first))
-    elif results.get('backward', {}).get('status') == 'fail' and name != 'backward':
+            check=same[0]))
+    elif 'backward' in failed or (failed and name == 'random'):
         results[name] = dict(status='skipped', got=N_(
-            "fails too, most likely for the mistake ✗ backward shows above: fix that first, "
-            "then grade again"))
+            "fails too, most likely for the mistake ✗ {check} shows above: fix that first, "
+            "then grade again", check='backward' if 'backward' in failed else failed[0]))
 
 
 NOTEBOOK_IMPORTS = 'the imports of earlier cells'
