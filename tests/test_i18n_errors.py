@@ -261,17 +261,17 @@ CODE = ['Value', 'tanh', 'relu', 'exp', 'backward', 'build_topo', 'topo', 'zero_
         'none']
 
 
-@pytest.mark.parametrize('name', ['overwrite', 'no_topo', 'set_prev', 'sub_sign', 'no_rmul',
-                                  'exp_tanh', 'recursive_topo'])
+@pytest.mark.parametrize('name', [n for n in sorted(GRADE.ENGINES) + sorted(GRADE.LIMITS)
+                                  if n not in GRADE.MAY_ALSO])   # a set's order varies by run
 def test_grader_details_in_chinese(name, tmp_path):
-    source, check, _cause = GRADE.ENGINES[name]
+    source = GRADE.engine(name)
     path = GRADE._file(tmp_path, source)
     en = grade_file(path)
     english_details = [e.details() for e in en.outcomes]
     with micrograd.i18n.language('zh'):
         zh = grade_file(path)
         chinese_details = [z.details() for z in zh.outcomes]
-    assert en.failed == zh.failed and check in zh.failed
+    assert [z.status for z in zh.outcomes] == [e.status for e in en.outcomes]
     for z, english, details in zip(zh.outcomes, english_details, chinese_details):
         if z.status == 'pass':
             continue

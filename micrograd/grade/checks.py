@@ -24,8 +24,8 @@ READ = {                     # where each idea is explained
     'ops': N_("notebooks/08_build_your_own.ipynb, part 4 (-, / and ** from + and *)"),
     'stable': N_("notebooks/08_build_your_own.ipynb, part 2 (tanh for any input)"),
     'zero_grad': N_("notebooks/06_training.ipynb (zero_grad before each backward)"),
-    'softmax': N_("the lecture's exercises (exercise 2: softmax and −log p); the rules of each "
-                  "op: notebooks/08_build_your_own.ipynb, parts 2 and 4"),
+    'softmax': N_("notebooks/08_build_your_own.ipynb, parts 2 and 4 (the rules of each op); the "
+                  "lecture's exercises, exercise 2 (softmax and −log p)"),
     'random': N_("notebooks/01_value_graph_chain_rule.ipynb (Derivatives by nudging)"),
 }
 WRAP = N_("an operator reads other.data, but a plain number has no .data: wrap it first, "

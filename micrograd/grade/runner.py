@@ -441,13 +441,13 @@ def _load(pieces, files, ast, linecache):
                 tree.body = [s for s in tree.body if _keep(s, ast)]
             exec(compile(tree, name, 'exec'), module.__dict__)
         except SyntaxError as e:
+            line = e.text or ''
+            column = (e.offset or 1) - 1 - (len(line) - len(line.lstrip()))    # in the stripped line
             return dict(load_error=N_(
                 "{file}, line {line}: SyntaxError: {error}\n    {text}\n    {caret}\n"
                 "(this is Python {version}: code written for a newer Python can fail here)",
-                file=name, line=str(e.lineno), error=e.msg, text=(e.text or '').strip(),
-                caret=' ' * max((e.offset or 1) - 1 - (len(e.text or '') - len((e.text or '')
-                                                                          .lstrip())), 0) + '^',
-                version='.'.join(map(str, sys.version_info[:3]))))
+                file=name, line=str(e.lineno), error=e.msg, text=line.strip(),
+                caret=' ' * max(column, 0) + '^', version='.'.join(map(str, sys.version_info[:3]))))
         except BaseException as e:
             return dict(load_error=N_("{files} cannot be run: {error}",
                                       files=' + '.join(sorted(files)), error=_text(e)),
