@@ -1,16 +1,17 @@
 """grade(Value): check a learner's own engine, written the lecture's way, for the classic mistakes.
 
     checks.py   the checks, one small function each, in the lecture's order
-    runner.py   the subprocess that runs them: a time limit per check, a memory limit
-    report.py   the verdict as text (✓ / ✗) and as HTML for Jupyter
+    runner.py   the subprocess that holds their objects and answers requests on them, with a
+                time limit per check and a memory limit; the checks judge here, in our process
+    report.py   the verdict as text (✓ / ✗ / ⚠ …) and as HTML for Jupyter
 
 Only the class's source goes to the subprocess, never the class itself: a class in a module file
-is graded from that file; a class defined in a notebook cell from that cell, and from the cells
-that later assigned methods to it (`Value.tanh = tanh`) — IPython keeps cell sources in linecache.
+is graded from that file; a class of a script or a notebook cell from the definitions of that
+script, or of that cell and of the cells that later assigned methods to it (`Value.tanh = tanh`;
+IPython keeps cell sources in linecache), with the imports of the notebook's cells before them.
 A class whose source cannot be found (typed at a plain `python` prompt, or made by `type()`)
 cannot be graded: define it in a file or a notebook cell. A module's file is run on its own, so its
-relative imports (`from .x import y`) fail, and in a notebook only the cells named above are sent:
-the imports they need (`import math`) must be in those cells.
+relative imports (`from .x import y`) fail.
 """
 import inspect
 import linecache
