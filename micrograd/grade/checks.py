@@ -130,7 +130,7 @@ def expect(expr, what, got, expected, cause, tol=1e-6):
 
 def data(expr, v):
     value = attempt(expr, lambda: getattr(v, 'data', None))
-    if value is None or not hasattr(v, 'data'):
+    if value is None:                   # a plain number came back, or a Value with no .data
         raise Fail(expr, N_("a Value"), f"{show(v)} ({type(v).__name__})",
                    N_("the operator should return a new Value: return out."))
     return number(value, f"({expr}).data")
@@ -350,11 +350,10 @@ def _overwrites(V, seen, op):
 @check('used_twice', N_("a value used twice (a + a, x * x)"), 'paths')
 def used_twice(V, seen):
     needs(V, 'backward')
-    for expr, op, f, want, right in (
-            ("a = Value(3.0); b = a + a", '+', lambda a: a + a, 2.0,
-             N_("both uses of a add 1 to a.grad: ∂(a + a)/∂a = 2.")),
-            ("a = Value(3.0); b = a * a", '*', lambda a: a * a, 6.0,
-             N_("∂(a·a)/∂a = a + a = 2a."))):
+    for op, f, want, right in (
+            ('+', lambda a: a + a, 2.0, N_("both uses of a add 1 to a.grad: ∂(a + a)/∂a = 2.")),
+            ('*', lambda a: a * a, 6.0, N_("∂(a·a)/∂a = a + a = 2a."))):
+        expr = f"a = Value(3.0); b = a {op} a"
         a = V(3.0)
         b = attempt(expr, lambda: f(a))
         backward(expr, b, seen)
@@ -368,7 +367,7 @@ def used_twice(V, seen):
             cause = N_("b = {expr} has {name} = {prev}, with a only once: a set keeps one copy, "
                        "and a _backward that walks it loses one path — keep the children as a "
                        "tuple (or add into self.grad and other.grad, as the lecture does).",
-                       expr=expr.split('= ')[-1], name=name, prev=show(getattr(b, name)))
+                       expr=f"a {op} a", name=name, prev=show(getattr(b, name)))
         else:
             cause = right
         raise Fail(f"{expr}; b.backward()", f"a.grad = {want:g}", f"{got:.10g}", cause)
