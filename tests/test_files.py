@@ -108,3 +108,15 @@ def test_a_failed_write_through_a_link_leaves_the_target(tmp_path):
         write_atomic(tmp_path / 'link.svg', fail)
     assert target.read_text() == 'old' and os.path.islink(tmp_path / 'link.svg')
     assert sorted(os.listdir(tmp_path)) == ['link.svg', 'target.svg']
+
+
+def test_the_command_line_writes_through_a_link_too(tmp_path, monkeypatch, capsys):
+    from micrograd import cli
+    (tmp_path / 'target.svg').write_text('old')
+    os.symlink('target.svg', tmp_path / 'link.svg')
+    monkeypatch.chdir(tmp_path)
+    assert cli.main(['graph', 'x*y', 'x=2', 'y=3', '-o', 'link.svg']) == 0
+    assert os.path.islink('link.svg') and (tmp_path / 'target.svg').read_text().startswith('<')
+    os.mkfifo(tmp_path / 'pipe.svg')
+    assert cli.main(['graph', 'x', 'x=1', '-o', 'pipe.svg']) == 2      # the same reason, with -o
+    assert capsys.readouterr().err.endswith(f"cannot write 'pipe.svg' (-o): {NOT_A_FILE}\n")
