@@ -180,3 +180,56 @@ def test_a_sum_over_paths_is_a_line_per_form():
     assert rule.startswith("∂L/∂x[1] = ∂z[1][4]/∂x[1] · ∂L/∂z[1][4] + ")
     assert numbers.startswith("= w[1][4][1] · ") and numbers.endswith("(all 4 paths, added up)")
     assert ';' not in numbers, "no list of values in one group, which could not wrap"
+
+
+
+def test_a_name_in_brackets_is_one_group_in_the_players_math():
+    from micrograd.player_math import math_lines
+    (line,) = math_lines("∂L/∂[(a − y)^2] = 0.5", {'L', '(a − y)^2'})
+    assert line == [[['f', ['o∂', 'iL'], ['o∂', ['r', ['o[', 'i(a − y)^2', 'o]']]]], 'o=', 'n0.5']]
+    (line,) = math_lines("σ'(z) · [w3 · a + w4 · b]", {'z', 'a', 'b', 'w3', 'w4'})
+    assert 'o+' in line[0], "Hung-yi Lee's bracket is no group: the line still breaks at its +"
+
+
+# --- in the player: what a learner sees ------------------------------------------------------
+
+from test_player_browser import browser, open_player, page, steps_shown   # noqa: E402,F401
+
+OVERFLOW = """el => {
+  const side = el.querySelector('.mg-side'), box = side.getBoundingClientRect();
+  const out = [...el.querySelectorAll('.mg-text math')].filter(m => {
+    const r = m.getBoundingClientRect();
+    return r.right > box.right + 1 || r.left < box.left - 1;
+  }).map(m => m.textContent);
+  return {out, lines: el.querySelectorAll('.mg-text .mg-line').length,
+          sideways: side.scrollWidth - side.clientWidth};
+}"""
+
+
+def _all_lines(player):
+    """Every line of the step drawn: the player draws the first ones and the rest once they are near."""
+    lines = -1
+    while lines != player.locator('.mg-text .mg-line').count():
+        lines = player.locator('.mg-text .mg-line').count()
+        player.evaluate("el => { const side = el.querySelector('.mg-side'); side.scrollTop = side.scrollHeight; }")
+        player.page.wait_for_timeout(150)
+    return lines
+
+
+@pytest.mark.parametrize('width', [390, 1280])
+def test_every_line_wraps_inside_the_pane(page, tmp_path, width):
+    page.set_viewport_size({'width': width, 'height': 844})
+    root = mlp_loss()
+    player = open_player(page, tmp_path, root, leaves=False)
+    folded = [s for s in backward_steps(root) if s.value._prev or not s.incoming]
+    assert steps_shown(player) == len(folded)
+    for k, s in enumerate(folded, 1):
+        player.locator('input[type=range]').fill(str(k))
+        lines = _all_lines(player)
+        seen = player.evaluate(OVERFLOW)
+        assert seen['out'] == [] and seen['sideways'] <= 1, f"step {k} ({s.name}) at {width} px: {seen}"
+        if s.name == 'z[3][1]':
+            assert lines == 11, f"the Σ step of the output neuron: {lines} lines"
+        if s.value._op == 'Σ':
+            many = sum(1 for t in s.terms if t.terms)
+            assert lines == len(s.explain().splitlines()) <= 2 + len(s.terms) + many, (k, s.name, lines)
