@@ -3,19 +3,27 @@
     ∂L/∂parent += ∂node/∂parent · ∂L/∂node          (one `Term`: the rule on one edge)
 
 `backward_steps(root)` has one `BackwardStep` per node, in reverse topological order: the node whose
-gradient ∂L/∂node is now complete and is pushed back to its parents.  When a value feeds several
-nodes, its gradient is the sum over those paths, and the term that completes it lists them all:
+gradient ∂L/∂node is now complete and is pushed back to its parents.  A number the engine wrapped
+(the ½ of a cost) has no step: the line of the edge into it says all there is.  When a value feeds
+several nodes, its gradient is the sum over those paths, and the term that completes it lists them
+all, the rule on one line and its numbers on the next (each wraps where the pane ends):
 
-    ∂l/∂a = ∂z'/∂a · ∂l/∂z' + ∂z''/∂a · ∂l/∂z'' = w3 · ∂l/∂z' + w4 · ∂l/∂z''
+    ∂l/∂a = ∂z'/∂a · ∂l/∂z' + ∂z''/∂a · ∂l/∂z''
+    = w3 · 0.14 + w4 · 0.24 = (-0.14) + 0.71 = 0.57  (all 2 paths, added up)
+
+A step's last line names the leaves whose gradient it completes, so a learner need not read a step
+of their own for each: 'w[3][1][1], w[3][1][2], b[3][1]: parameters, done'.
 
 The steps keep their own gradients (never `.grad`), added in `backward()`'s order, so they end on
 exactly the numbers `backward()` gives.  `forward_steps(root)` has one `ForwardStep` per node in
 topological order: its formula and its value.
 
 Names and formulas are graph.describe's, the same the picture shows: a label; a number the engine
-wrapped as that number; an unlabelled node as its short expression `(a − y)`, else `v{i}` (i = its
-index in `topological_order(root)`, its id in the SVG); L is the root's name ('L' if unlabelled).
-Formulas follow the op class, so a custom Op is written `symbol(args)` whatever its symbol.
+wrapped as that number; an unlabelled node as its short expression `x1·w1 + x2·w2`, else `v{i}` (i =
+its index in `topological_order(root)`, its id in the SVG); L is the root's name ('L' if unlabelled).
+Formulas follow the op class, so a custom Op is written `symbol(args)` whatever its symbol.  A name
+that is a sum or a product is bracketed in the ∂ notation, ∂o/∂(x1·w1), and one that starts with a
+parenthesis in square brackets, ∂L/∂[(a − y)^2]: never two parentheses in a row.
 
 Fields added for issue 11 (the older ones are unchanged; all are plain data):
     Term.at_root        True on the root's own edges: explain() then reads '∂C0/∂(a − y) = 2·(a − y)
@@ -28,6 +36,7 @@ Fields added for issue 11 (the older ones are unchanged; all are plain data):
     BackwardStep.learner / ForwardStep.role, BackwardStep.role
                         True when the step ran the learner's `_backward`; the node's role in
                         graph.describe ('input', 'constant', 'parameter', 'output', 'interior')
+Added for issue 19: BackwardStep.done, the (name, role) of each leaf whose gradient the step completes.
 A sum over more than 8 paths is written with its first 3 and last 2 terms and '…', and Hung-yi
 Lee's bracket form only for up to 8 paths, so the text of all steps stays linear in the edges.
 """
