@@ -15,12 +15,10 @@ name in an explanation is, by construction, a text in the picture.  For every no
                  a node named by its expression is just that expression, 'x1·w1'
     titles[i]    the hover text: the full name and the formula
     ops[i]       the op as its oval shows it: its symbol, with − for a − b and −a, ^2 for a**2
-    precedence[i]  how tightly names[i] binds (SUM < PRODUCT < POWER < ATOM; NEGATIVE for -3.0 or
-                 −a): an operand is put in parentheses only when it binds less tightly than its
-                 place needs, so a formula never reads tanh((x1·w1)) or (x1·w1) + (x2·w2)
-
-Expressions are written tight ('x1·w1', 'a^2'), as the lectures write a term inside a formula; a
-power is always '^k', in the oval, the names and the formulas alike.
+    precedence[i]  how tightly names[i] binds (NEGATIVE < SUM < PRODUCT < POWER < ATOM; NEGATIVE
+                 for -3.0 and −a): an operand is put in parentheses only when it binds less
+                 tightly than its place needs, so nothing reads tanh((x1·w1)) or (x1·w1) + b
+    spelled[i]   True when names[i] is the node's expression (not a label, a number or v{i})
     roles[i]     'input' (a leaf of yours), 'parameter' (w[l][j][k], b[l][j]), 'constant' (a
                  number the engine wrapped), 'output' (the root) or 'interior'
     neurons[i]   (l, j) when the node belongs to neuron j of layer l (nn's labels w/b/z/a[l][j]…;
@@ -37,6 +35,10 @@ Passes: nn labels every pass's nodes the same (z[1][1] in each example).  The no
 the neuron nodes joined by edges that avoid the shared parameters (and the inputs x[k] they read);
 the loss's own nodes then join the one pass all their computed parents come from, and any other
 node (a target y, a constant) the one pass all its consumers are in.
+
+Expressions are written tight ('x1·w1', 'a^2'), as the lectures write a term inside a formula (the
+steps space out only the chain rule's own product, '∂n/∂w1 · ∂L/∂n'); a power is always '^k', in
+the oval, the names and the formulas alike.
 """
 import re
 
@@ -44,7 +46,7 @@ from . import engine
 from .engine import topological_order
 from .i18n import _
 
-__all__ = ['Graph', 'describe', 'clean_label', 'number', 'wrap', 'exponent', 'precedence',
+__all__ = ['Graph', 'describe', 'clean_label', 'number', 'wrap', 'exponent', 'group', 'precedence',
            'MAX_NAME', 'NEGATIVE', 'SUM', 'PRODUCT', 'POWER', 'ATOM']
 
 MAX_NAME, MAX_LINES, MAX_TITLE = 60, 4, 1000
