@@ -233,3 +233,63 @@ def test_every_line_wraps_inside_the_pane(page, tmp_path, name, width):
         if s.value._op == 'Σ':
             many = sum(1 for t in s.terms if t.terms)
             assert lines == len(s.explain().splitlines()) <= 2 + len(s.terms) + many, (k, s.name, lines)
+
+
+# --- the written expression is the computed one ----------------------------------------------
+
+from hypothesis import assume, given, settings, strategies as st   # noqa: E402
+
+from micrograd import parse, weighted_sum                           # noqa: E402
+from micrograd.expr import ParseError                               # noqa: E402
+
+_PYTHON = [('·', '*'), ('^', '**'), ('−', '-'), ('σ(', 'sigmoid('), ('ReLU(', 'relu('), ('ln(', 'log(')]
+_UNARY = [lambda a: -a, lambda a: a.tanh(), lambda a: a.exp(), lambda a: a.sigmoid(),
+          lambda a: a ** 2, lambda a: a ** -1, lambda a: a ** 3]
+_BINARY = [lambda a, b: a + b, lambda a, b: a - b, lambda a, b: a * b, lambda a, b: a / b,
+           lambda a, b: a * 2.5, lambda a, b: a - 1.5, lambda a, b: -0.5 * a, lambda a, b: 3.0 - a,
+           lambda a, b: weighted_sum([a], [b], Value(0.25, label='c'))]
+
+
+def _graphs():
+    leaf = st.sampled_from(['x', 'y'])
+    return st.recursive(leaf, lambda inner: st.one_of(
+        st.tuples(st.integers(0, len(_UNARY) - 1), inner),
+        st.tuples(st.integers(0, len(_BINARY) - 1), inner, inner)), max_leaves=8)
+
+
+def _build(tree, leaves):
+    if isinstance(tree, str):
+        return leaves[tree]
+    if len(tree) == 2:
+        return _UNARY[tree[0]](_build(tree[1], leaves))
+    return _BINARY[tree[0]](_build(tree[1], leaves), _build(tree[2], leaves))
+
+
+@settings(max_examples=300, deadline=None)
+@given(_graphs(), st.floats(0.3, 2.0), st.floats(-2.0, -0.3))
+def test_every_written_expression_computes_its_value(tree, x, y):
+    """Parentheses only where needed, yet never too few: each formula, read back, is the node's value."""
+    leaves = {'x': Value(x, label='x'), 'y': Value(y, label='y'), 'c': Value(0.25, label='c')}
+    try:
+        root = _build(tree, leaves)
+    except (ValueError, ZeroDivisionError, OverflowError):
+        assume(False)
+    g = describe(root)
+    known = {n: v.data for n, v in zip(g.names, g.order) if re.fullmatch(r'v\d+|L', n)}
+    known.update((k, v.data) for k, v in leaves.items())
+    written = [(g.expression(i), v.data) for i, v in enumerate(g.order) if v._prev]
+    written += [(t.local_name, t.local) for s in backward_steps(root) for t in s.terms
+                if "'" not in t.local_name and 'ln ' not in t.local_name]   # σ'(z): no formula
+    for said, value in written:
+        assert _redundant(said) == [], said           # tanh((−x)^2) is fine: one group each
+        text = said
+        for a, b in _PYTHON:
+            text = text.replace(a, b)
+        used = {k: d for k, d in known.items() if re.search(rf'\b{k}\b', text)}
+        try:
+            again = parse(text, **used).data
+        except ParseError:
+            raise
+        except (ValueError, ZeroDivisionError, OverflowError):      # a value out of range
+            continue
+        assert again == pytest.approx(value, rel=1e-9, abs=1e-12), (said, text, used)
