@@ -145,7 +145,7 @@ def test_the_jupyter_output_says_the_steps_and_how_to_trust_it():
     assert set(bundle) == {'text/html', 'text/plain'}
     text = bundle['text/plain']
     assert text.endswith(TRUST) and 'jupyter trust' in TRUST
-    assert 'step 5/10  ∂o/∂(x2*w2) = 0.5 is complete: push it back through x2*w2 = x2 · w2' in text
+    assert 'step 5/10  ∂o/∂(x2*w2) = 0.5 is complete: push it back through x2*w2 = x2·w2' in text
     assert '<div class="mg-live" hidden="hidden">' in bundle['text/html'], \
         "the controls wait for the script (JupyterLab's sanitizer drops an empty hidden)"
     assert 'class="mg-static"' in bundle['text/html'] and re.search(r'<pre>backward pass: 10 steps', bundle['text/html'])
