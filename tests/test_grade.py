@@ -11,13 +11,8 @@ import pytest
 
 from micrograd.grade import CHECKS, LoadError, grade, grade_file
 
-ENGINES_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), 'engines')
-
-
-def engine(name):
-    """The source of tests/engines/NAME.py: a learner's engine, each with one classic bug (or none)."""
-    with open(os.path.join(ENGINES_DIR, name + '.py'), encoding='utf-8') as f:
-        return f.read()
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), 'engines'))
+from mistakes import MISTAKES, source as engine     # noqa: E402  (a learner's engine, by name)
 
 
 LECTURE = engine('lecture_tuple')
@@ -91,6 +86,11 @@ def test_each_broken_engine_fails_the_right_check(name, tmp_path):
     assert outcome.expr and outcome.got and outcome.read.startswith('notebooks/'), str(report)
     assert {check} | ALSO.get(name, set()) <= set(report.failed) <= (
         {check} | ALSO.get(name, set()) | MAY_ALSO.get(name, set())), f"{name}:\n{report}"
+
+
+def test_every_engine_of_tests_engines_is_graded():
+    """A mistake written down in tests/engines/mistakes.py is one the tests here look for."""
+    assert set(MISTAKES) <= set(ENGINES) | set(RIGHT), set(MISTAKES) - set(ENGINES) - set(RIGHT)
 
 
 @pytest.mark.parametrize('name', RIGHT)
