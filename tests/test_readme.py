@@ -39,4 +39,4 @@ def test_readme_quotes_the_engine():
     quotes = [b for b in python_blocks() if is_quotation(b)]
     assert len(quotes) >= 2                     # Tanh, and the backward loop
     assert any('class Tanh(Op)' in q for q in quotes)
-    assert any('parent.grad += local * g' in q for q in quotes)
+    assert any('grad[parent] += local * g' in q for q in quotes)
