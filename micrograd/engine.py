@@ -216,8 +216,7 @@ def _walk_with_the_marks(root):
             push(node)
             push(_EMIT)
             if len(parents) == 2:
-                if parents[1]._seen is not reached:
-                    push(parents[1])
+                push(parents[1])
             elif len(parents) > 2:              # the others, the second on top
                 for parent in parents[:0:-1]:
                     if parent._seen is not reached:
