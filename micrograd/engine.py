@@ -519,18 +519,23 @@ class Pow(Op):
 
 
 class PowValue(Op):
-    """out = aᵇ (b a Value);   ∂out/∂a = b·aᵇ⁻¹,  ∂out/∂b = aᵇ·ln a"""
+    """out = aᵇ (b a Value);   ∂out/∂a = b·aᵇ⁻¹,  ∂out/∂b = aᵇ·ln a
+    (no real number for a < 0 or 0⁰: nan, which backward reports if a gradient needs it)"""
     symbol = '**'
 
     def forward(a, b):
         return Pow.forward(a, b)
+
+    def undefined():
+        """Why a local derivative is nan: backward's words when a gradient needs it."""
+        return N_("∂(aᵇ)/∂b = aᵇ·ln a needs a base a > 0")
 
     def local_grads(a, b, out):
         if a > 0:
             return (Pow.local_grads(a, out, b)[0], out * math.log(a))
         if a == 0 and b > 0:                     # aᵇ·ln a → 0 as a → 0⁺
             return (Pow.local_grads(a, out, b)[0], 0.0)
-        raise ValueError(N_("∂(aᵇ)/∂b = aᵇ·ln a needs a base a > 0"))
+        return (Pow.local_grads(a, out, b)[0], math.nan)
 
 
 class Exp(Op):
@@ -1002,7 +1007,7 @@ def _not_finite(order, node, g):
     ask for its gradient), else an OverflowError saying which edge made it."""
     if node._made is Constant:
         return 0.0
-    why = _("it overflowed")
+    why, error = _("it overflowed"), OverflowError
     for consumer in order:
         local = consumer._local
         if type(local) is tuple and node in consumer._prev:
@@ -1010,7 +1015,11 @@ def _not_finite(order, node, g):
                 if parent is node and d - d:
                     why = _("the local derivative of the {op} node for it is {d}",
                             op=repr(consumer._op), d=d)
-    raise OverflowError(_("backward: the gradient reaching {where} is not finite ({g}: {why}); "
+                    if d != d and hasattr(consumer._fn, 'undefined'):     # no real number
+                        why = _("the local derivative of the {op} node for it is {d}: {why}",
+                                op=repr(consumer._op), d=d, why=_(consumer._fn.undefined()))
+                        error = ValueError
+    raise error(_("backward: the gradient reaching {where} is not finite ({g}: {why}); "
                           "no .grad was changed", where=_where(node), g=g, why=why))
 
 
