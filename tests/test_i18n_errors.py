@@ -180,6 +180,12 @@ def _sgd_overflow():
     nn.SGD([w], lr=10.0).step()
 
 
+def _adam_gradient(g):
+    w = Value(1.0)
+    w.grad = g
+    nn.Adam([w], lr=0.1, eps=0).step()
+
+
 def _adam_zero_over_zero():
     w = Value(1.0)
     nn.Adam([w], lr=0.1, eps=0).step()
@@ -210,6 +216,7 @@ NN = {
     'Adam betas': (lambda: nn.Adam([Value(1.0)], betas=(0.9, 1.0)), ['Adam', 'betas']),
     'Adam eps': (lambda: nn.Adam([Value(1.0)], eps=-1.0), ['Adam']),
     'Adam 0/0': (_adam_zero_over_zero, ['Adam']),
+    'Adam g² underflows': (lambda: _adam_gradient(1e-200), ['Adam']),
     'minibatches size': (lambda: nn.minibatches([1, 2], 0), []),
     'moons n': (lambda: nn.data.moons(1), []),
     'moons noise': (lambda: nn.data.moons(10, noise=-1.0), ['noise']),
