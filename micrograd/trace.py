@@ -227,7 +227,7 @@ def backward_steps(root, graph=None):
         local_names = _local_names(g, i)
         terms = []
         for k, (p, d) in enumerate(zip(g.parents[i], local)):
-            product = d * up
+            product = d * up if up else 0.0     # a zero gradient flows nowhere, as in backward()
             if closure:                     # what the learner's closure really added
                 product = added[k]
                 grads[p] = before[k] + product
@@ -247,6 +247,8 @@ def backward_steps(root, graph=None):
         steps.append(BackwardStep(len(steps) + 1, i, names[i], L, g.formulas[i], up, tuple(terms),
                                   tuple(received[i]), node, role=g.roles[i], learner=bool(closure),
                                   done=done))
+    if any(grad - grad for grad in grads):      # inf or nan: backward()'s error, naming the edge
+        engine._first_not_finite(order, dict(zip(order, grads)))
     return steps
 
 

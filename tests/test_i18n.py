@@ -230,17 +230,18 @@ def test_with_language_is_per_thread():
 
             def speak(k):
                 with micrograd.i18n.language(langs[k]):
-                    barrier.wait()
+                    barrier.wait(timeout=60)        # a thread that failed breaks it: no hang
                     for _n in range(50):
                         heard[k].append((i18n.get_language(), _("by hand")))
-                    barrier.wait()
+                    barrier.wait(timeout=60)
                 heard[k].append((i18n.get_language(), None))
 
             threads = [threading.Thread(target=speak, args=(k,)) for k in range(len(langs))]
             for t in threads:
                 t.start()
             for t in threads:
-                t.join()
+                t.join(timeout=120)
+            assert not any(t.is_alive() for t in threads), f"trial {trial}: a thread never ended"
             for k, lang in enumerate(langs):
                 word = {'en': "by hand", 'zh': "手算"}[lang]
                 assert heard[k][:-1] == [(lang, word)] * 50, (trial, k, set(heard[k]))

@@ -63,7 +63,7 @@ def test_manual_examples_run(name, readme_scope, tmp_path):
 def test_the_manual_quotes_the_engine():
     quotes = [b for b in python_blocks('docs/engine.md') if is_quotation(b)]
     assert any('class Tanh(Op)' in q for q in quotes)
-    assert any('parent.grad += local * g' in q for q in quotes)
+    assert any('grad[parent] += local * g' in q for q in quotes)
 
 
 def test_every_page_the_readme_links_to_exists():
