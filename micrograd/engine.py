@@ -415,15 +415,12 @@ class Op:
         except (ArithmeticError, ValueError) as e:
             raise _op_error(cls, parents, const, e,
                             N_("the result is too large for a float")) from None
-        if type(out) is not float:              # a custom op's int, numpy scalar, complex…
-            out = _real(out, what=N_("{op}: the result"), op=cls.symbol)
-        if out - out:                           # inf or nan
-            raise OverflowError(_op_message(cls, parents, const, N_(
-                "the result is too large for a float (it overflowed)")))
+        if type(out) is not float or out - out:  # a custom op's int, numpy scalar, complex; inf
+            out = _result(cls, out, parents, const)
         try:
             local = cls.local_grads(*xs, out, **const)
-            if type(local) is not tuple or len(local) != len(parents):
-                raise TypeError(_arity_message(local, parents))
+            if cls not in _BUILT_IN:            # ours give tuples of floats: only yours are checked
+                local = _local_floats(local, parents)
         except (ArithmeticError, ValueError, TypeError) as e:
             raise _op_error(cls, parents, const, e,
                             N_("its local derivative is too large for a float")) from None
@@ -697,6 +694,7 @@ def leaf(x, label):
 
 
 PRIMITIVES = (Add, Sub, Neg, Mul, Div, Pow, PowValue, Exp, Log, Tanh, Sigmoid, Relu, Sin, Cos, WeightedSum)
+_BUILT_IN = frozenset(PRIMITIVES)
 
 
 # --- the operators: generated from each primitive's own forward and local_grads ---------------
@@ -853,21 +851,52 @@ def _real(x, label='', what=N_('Value data'), op='', of=None):
     `what` is the English name of the number ({op} and {value}: `op` and the Value `of`),
     translated only when there is an error to report."""
     if type(x) is not float:
-        if type(x) is not int and not _is_real(x):      # the ABC check is slow: ints skip it
-            raise TypeError(_("{what} must be a real number, not {type} ({value}){node}",
-                              what=_what(what, op, of), type=type(x).__name__,
-                              value=f"{x!r:.60}", node=_node_name(label)))
-        try:
-            x = float(x)
-        except OverflowError:
-            raise OverflowError(_("{what} {value}… is too large for a float{node}",
-                                  what=_what(what, op, of), value=str(x)[:30],
-                                  node=_node_name(label))) from None
+        x = _float(x, label, what, op, of)
     if x - x:
         what_it_is = _("NaN (not a number)") if x != x else x
         raise ValueError(_("{what} must be a finite number, not {value}{node}",
                            what=_what(what, op, of), value=what_it_is, node=_node_name(label)))
     return x
+
+
+def _float(x, label='', what=N_('Value data'), op='', of=None):
+    """A real number `x` (int, bool, numpy scalar…) as the float it is, inf and nan included;
+    anything else (complex, str, None, an array) a TypeError, as _real says it."""
+    if type(x) is not int and not _is_real(x):          # the ABC check is slow: ints skip it
+        raise TypeError(_("{what} must be a real number, not {type} ({value}){node}",
+                          what=_what(what, op, of), type=type(x).__name__,
+                          value=f"{x!r:.60}", node=_node_name(label)))
+    try:
+        return float(x)
+    except OverflowError:
+        raise OverflowError(_("{what} {value}… is too large for a float{node}",
+                              what=_what(what, op, of), value=str(x)[:30],
+                              node=_node_name(label))) from None
+
+
+def _result(op, out, xs, const):
+    """What `op.forward` returned, as the engine keeps it: a finite float, or the error (`xs`:
+    the parents, Values or their numbers).  Op.apply and the compiled replay both ask here."""
+    if type(out) is not float:
+        out = _real(out, what=N_("{op}: the result"), op=op.symbol)
+    if out - out:                               # inf or nan
+        raise OverflowError(_op_message(op, xs, const, N_(
+            "the result is too large for a float (it overflowed)")))
+    return out
+
+
+def _local_floats(local, xs):
+    """What a custom op's `local_grads` returned, as the engine keeps it: a tuple of one float
+    per parent in `xs` (inf and nan stay: backward reports them where a gradient flows), or a
+    TypeError saying which entry is wrong (Op.apply adds the op and the values)."""
+    if type(local) is not tuple or len(local) != len(xs):
+        raise TypeError(_arity_message(local, xs))
+    for d in local:
+        if type(d) is not float:
+            return tuple([d if type(d) is float else
+                          _float(d, what=N_("local_grads' ∂out/∂x for input {op}"), op=i + 1)
+                          for i, d in enumerate(local)])
+    return local
 
 
 def _what(what, op, of):
@@ -937,6 +966,8 @@ def _node_name(label):
 
 
 def _show(v):
+    if type(v) is not Value:                    # a number of the compiled replay
+        return repr(v)
     return f"{v.label}={v.data!r}" if v.label else repr(v.data)
 
 

@@ -2,6 +2,7 @@
 import math
 import re
 
+import numpy as np
 import pytest
 import sympy
 
@@ -174,3 +175,63 @@ def test_custom_op_steps_like_a_builtin():
     assert x.grad == term.grad, f"x.grad {x.grad} but the step ends on {term.grad}"
     forward = next(s for s in forward_steps(L) if s.name == 'y').explain()
     assert forward == 'y = softplus(x) = softplus(0.7) = 1.1032', forward
+
+
+# --- what local_grads returns is checked, as forward's result is (issue 21) -------------------
+
+class Cbrt(Op):
+    """y = ∛x;   ∂y/∂x = ⅓·x^(−2/3) — written with Python's **, which is complex for x < 0"""
+    symbol = 'cbrt'
+
+    def forward(x):
+        return math.copysign(abs(x) ** (1 / 3), x)
+
+    def local_grads(x, y):
+        return ((1 / 3) * x ** (-2 / 3),)
+
+
+def returning(*local):
+    """An op y = 2x whose local_grads returns `local`, whatever it is."""
+    class Twice(Op):
+        symbol = 'twice'
+
+        def forward(x):
+            return 2.0 * x
+
+        def local_grads(x, y):
+            return local
+    return Twice
+
+
+@pytest.mark.parametrize('op, kind, words', [
+    (Cbrt, TypeError, ('cbrt', 'complex', 'x=-8.0')),
+    (returning('2'), TypeError, ('twice', 'str', "'2'", 'x=-8.0')),
+    (returning(None), TypeError, ('twice', 'NoneType', 'x=-8.0')),
+    (returning(np.array([1.0, 2.0])), TypeError, ('twice', 'ndarray', 'x=-8.0')),
+    (returning(10 ** 400), OverflowError, ('twice', 'too large', 'x=-8.0')),
+    (returning(1.0, 2.0), TypeError, ('twice', '2 derivative(s) for 1 input(s)', 'x=-8.0')),
+])
+def test_a_bad_local_derivative_is_refused_when_the_op_is_applied(op, kind, words):
+    x = Value(-8.0, label='x')
+    with pytest.raises(kind) as error:
+        op.apply(x)
+    for word in words:
+        assert word in str(error.value)
+    assert x.grad == 0.0
+
+
+@pytest.mark.parametrize('d', [np.float32(0.1), np.float64(0.1), np.int64(3), 3, True])
+def test_a_real_local_derivative_becomes_the_float_it_is(d):
+    x = Value(1.5, label='x')
+    y = returning(d).apply(x)
+    assert type(y.local_grads()[0]) is float and y.local_grads()[0] == float(d)
+    (y * 3.0).backward()
+    assert type(x.grad) is float and x.grad == float(d) * 3.0      # float32(0.1) exactly, as float
+
+
+def test_an_infinite_local_derivative_is_still_reported_only_where_a_gradient_flows():
+    x = Value(2.0, label='x')
+    (returning(np.float64('inf')).apply(x) * 0.0).backward()    # no gradient flows through it
+    assert x.grad == 0.0
+    with pytest.raises(OverflowError, match="not finite.*'twice' node for it is inf"):
+        returning(np.float64('inf')).apply(x).backward()
