@@ -23,7 +23,8 @@ import math
 import re
 
 from .engine import (Value, Add, Sub, Neg, Mul, Div, Pow, PowValue, Exp, Log, Tanh, Sigmoid,
-                     Relu, Sin, Cos, WeightedSum, learner_backward, topological_order, _real)
+                     Relu, Sin, Cos, WeightedSum, learner_backward, topological_order, _real,
+                     _result, _local_floats, _BUILT_IN)
 from .i18n import _
 
 __all__ = ['compile', 'Compiled', 'Result']
@@ -242,10 +243,13 @@ class _Tape:
         check = 0.0
         for i, op, parents, const in self.tape:
             xs = [v[j] for j in parents]
-            v[i] = out = op.forward(*xs, **const)
-            local[i] = d = op.local_grads(*xs, out, **const)
-            if type(d) is not tuple or len(d) != len(parents):
-                raise TypeError("local_grads gave the wrong number of derivatives")
+            out = op.forward(*xs, **const)
+            if op in _BUILT_IN:
+                d = op.local_grads(*xs, out, **const)
+            else:                               # checked as Op.apply checks it
+                out = _result(op, out, xs, const)
+                d = _local_floats(op.local_grads(*xs, out, **const), xs)
+            v[i], local[i] = out, d
             check += out
         g = [0.0] * self.size
         g[self.root] = 1.0
@@ -322,12 +326,16 @@ def _rule(cls, const, p, o, d, readable, helpers, g='g'):
         return _Rule(f"math.pow({a}, {b})",
                      [f"(0.0 if {b} == 0 or not ({a} or {g}) else {b} * math.pow({a}, {b} - 1.0))",
                       f"({o} * math.log({a}) if {a} != 0 or {b} <= 0 else 0.0)"])
-    # Any other op runs through its own forward and local_grads, with the engine's checks.
+    # Any other op runs through its own forward and local_grads; the replay checks what they
+    # return as Op.apply does (the same functions), so it gives the engine's floats or falls back
+    # to the engine for its error.
     name = helpers.setdefault(cls, _helper_name(cls, helpers, readable))
     consts = [f"{key}={_literal(x)}" for key, x in const.items()]
-    return _Rule(f"{name}.forward({', '.join(p + consts)})",
-                 [f"{d}[{i}]" for i in range(len(p))],
-                 setup=f"{d} = {name}.local_grads({', '.join(p + [o] + consts)})")
+    forward = f"{name}.forward({', '.join(p + consts)})"
+    local = f"{name}.local_grads({', '.join(p + [o] + consts)})"
+    if not readable:
+        forward, local = f"_result({name}, {forward}, (), {{}})", f"_local_floats({local}, {_tuple(p)})"
+    return _Rule(forward, [f"{d}[{i}]" for i in range(len(p))], setup=f"{d} = {local}")
 
 
 _CANNOT_OVERFLOW = {Neg, Relu, Tanh, Sigmoid, Exp, Log, Sin, Cos}    # finite in: finite out, or raise
@@ -369,7 +377,7 @@ def _define(text, helpers, root, title=None):
 
     The function is taken out of its namespace, so function and globals make no reference cycle.
     """
-    namespace = {'__builtins__': {}, 'math': math}
+    namespace = {'__builtins__': {}, 'math': math, '_result': _result, '_local_floats': _local_floats}
     namespace.update({name: cls for cls, name in helpers.items()})
     where = f"<compiled graph of {title or _names([root])}>"
     exec(builtins.compile(text, where, 'exec'), namespace)

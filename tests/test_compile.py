@@ -7,11 +7,13 @@ sign of zero).  `.source`, executed on its own, must give the same numbers.
 import random
 import struct
 
+import numpy as np
 import pytest
 from hypothesis import assume, given, settings, strategies as st
 
 import micrograd
 from micrograd import Op, PRIMITIVES, Value, weighted_sum
+from micrograd import replay
 from micrograd.replay import Compiled
 from nn.walkthrough import lecture_neuron
 
@@ -565,3 +567,49 @@ def test_compile_refuses_a_learners_closure_naming_the_node():
     with pytest.raises(TypeError, match=r"the mytanh node 'h' runs the learner's own _backward "
                                         r"closure.*cannot see inside a closure"):
         micrograd.compile(t * 2 + x, [x])
+
+
+# --- a custom op's numbers are checked in the replay as eagerly (issue 21, item 5) -------------
+
+def _custom(forward_of):
+    class Custom(Op):
+        symbol = 'custom'
+
+        def forward(x):
+            return forward_of(x)
+
+        def local_grads(x, y):
+            return (2.0,)
+    return Custom
+
+
+def _eager_outcome(op, x):
+    v = Value(x, label='x')
+    try:
+        y = op.apply(v)
+        y.backward()
+    except (ArithmeticError, ValueError, TypeError) as e:
+        return type(e), None
+    return y.data, v.grad
+
+
+@pytest.mark.parametrize('forward_of, at', [
+    (lambda x: x ** 0.5, -4.0),                             # complex: eager raises
+    (lambda x: np.float32(x / 3), 5.0),                     # eager: the float it is
+    (lambda x: int(x) ** 20, 37.0),                         # eager: a float, not a 32-digit int
+])
+@pytest.mark.parametrize('big', [False, True], ids=['function', 'tape'])
+def test_the_replay_of_a_custom_op_gives_the_engines_result_or_its_error(forward_of, at, big,
+                                                                        monkeypatch):
+    if big:
+        monkeypatch.setattr(replay, '_ONE_FUNCTION', 0)
+    op = _custom(forward_of)
+    x = Value(4.0, label='x')
+    f = micrograd.compile(op.apply(x), [x])
+    want = _eager_outcome(op, at)
+    if want[1] is None:
+        with pytest.raises(want[0]):
+            f(at)
+    else:
+        r = f(at)
+        assert (r.value, r.grads[0]) == want and type(r.value) is float
