@@ -57,7 +57,7 @@ from .graph import describe
 from .groups import Clusters, Plan, declaration_order, sortable
 from .layout import (GraphTooLarge, LARGE, LARGE_LAYOUT, TRUNK_WEIGHT, boxes, refusal, too_large,
                      trunks)
-from .renderer import Drawing, RendererNotFound, render, render_svg
+from .renderer import Drawing, RendererNotFound, check_dpi, render, render_svg
 from .files import write_atomic
 from .i18n import N_, _
 
@@ -83,6 +83,10 @@ def draw_dot(root, format='svg', rankdir='LR', *, show_grad=True, grads=None,
 
     grads={Value: number} is shown instead of .grad ("grad ?" if missing); see the module docstring.
     """
+    if rankdir not in tuple(_SIDES):
+        raise ValueError(_("draw_dot: rankdir must be 'LR', 'RL', 'TB' or 'BT' (left to right, right "
+                           "to left, top to bottom, bottom to top), not {rankdir}",
+                           rankdir=repr(rankdir)))
     if background not in dot.THEMES:
         raise ValueError(_("draw_dot: background must be one of {themes}, not {background}",
                            themes=', '.join(dot.THEMES), background=repr(background)))
@@ -125,6 +129,8 @@ def to_png(root, path=None, dpi=150, **options):
     returned), or its bytes when no path is given.
 
     For a slide: to_png(loss, 'loss.png', dpi=200, slide=True)."""
+    if dpi is not None:
+        check_dpi(dpi, 'to_png')                # before the work of drawing
     return _export(root, path, 'png', dpi, options)
 
 
