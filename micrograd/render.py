@@ -54,6 +54,8 @@ import types
 from . import dot
 from .engine import WeightedSum
 from .graph import describe
+# the steps' names for local derivatives (∂n/∂b = 1, (1 − o²)): one place says how they are written
+from .trace import _d, _is_number, _local_names
 from .groups import Clusters, Plan, declaration_order, sortable
 from .layout import (GraphTooLarge, LARGE, LARGE_LAYOUT, TRUNK_WEIGHT, boxes, refusal, too_large,
                      trunks)
@@ -102,13 +104,15 @@ def draw_dot(root, format='svg', rankdir='LR', *, show_grad=True, grads=None,
     _declare_values(g, plan, bodies, fields, lit, style)
     bodies.nest()
     _keep_in_order(g, plan, bodies)             # after every node is declared: it keeps their order
-    _declare_edges(g, plan, drawing, lit, show_local_grads, rankdir)
+    titles = _titles(g, plan)
+    _declare_edges(g, plan, drawing, lit, show_local_grads, rankdir, titles)
+    titles.update(bodies.titles)
     if legend:
         with drawing.subgraph(name='cluster_legend') as c:
             c.attr(label=_('legend'), id='legend', style='rounded', color=theme['cluster'],
                    fontcolor=theme['ink'], fontname='Helvetica', fontsize=style['cluster'])
-            _add_legend(c)
-    drawing.titles = _titles(g, plan)
+            titles.update(_add_legend(c), legend=_('legend'))
+    drawing.titles = titles
     return drawing
 
 
@@ -144,7 +148,7 @@ def legend():
     """A tiny graph naming the colours: input, constant, parameter, output, interior, and an op."""
     g = Drawing(name='legend', graph_attr={'rankdir': 'LR'},
                 node_attr={'fontname': 'Helvetica', 'fontsize': '12', 'height': '0.3'})
-    _add_legend(g)
+    g.titles = _add_legend(g)
     return g
 
 
@@ -270,11 +274,14 @@ def _levels(g, plan):
     return level
 
 
-def _declare_edges(g, plan, drawing, lit, show_local_grads, rankdir='LR'):
+def _declare_edges(g, plan, drawing, lit, show_local_grads, rankdir, titles):
+    """Every edge, with its hover text in `titles`: an op's result `n = s + b = 0.8814`, an
+    operand `∂n/∂b = 1`, an edge into a neuron's box ∂(what it shows)/∂(the edge's value)."""
     side = _SIDES.get(rankdir)
     trunk = trunks(g) if plan.layout > LARGE else {}
     heavy = {'weight': TRUNK_WEIGHT} if plan.layout > LARGE else {}
     level = _levels(g, plan)
+    hover = _Derivatives(g, plan)
     seen = set()
     for i, v in enumerate(g.order):
         folded, shown = plan.folded[i], plan.shown[i]
@@ -284,6 +291,7 @@ def _declare_edges(g, plan, drawing, lit, show_local_grads, rankdir='LR'):
         if v._prev and not folded:
             drawing.body.append(dot.statement(f"{head} -> v{i}", f"{head}-v{i}", 'result', False,
                                               **heavy))
+            titles[f"{head}-v{i}"] = f"{g.formulas[i]} = {dot.number(v.data)}"
         locals_ = v.local_grads() if show_local_grads and not folded else None
         for k, p in enumerate(g.parents[i]):
             if plan.shown[p] is None:
@@ -295,6 +303,7 @@ def _declare_edges(g, plan, drawing, lit, show_local_grads, rankdir='LR'):
             if edge_id in seen:
                 continue
             seen.add(edge_id)
+            titles[edge_id] = hover.text(i, k, p)
             attrs = {'label': f"local {dot.number(locals_[k])}"} if locals_ else {}
             if folded and side:                 # into a neuron's box from the side, never over its text
                 attrs.update(tailport=side[0], headport=side[1])
@@ -307,9 +316,52 @@ def _declare_edges(g, plan, drawing, lit, show_local_grads, rankdir='LR'):
                                               (p, i) in lit.edges, **attrs))
 
 
+class _Derivatives:
+    """The hover text of an edge into value i's op (∂i/∂parent: by name, then its number), or into
+    its neuron's box (∂(the box's value)/∂parent, through the neuron's folded values)."""
+
+    def __init__(self, g, plan):
+        self.g, self.plan, self.neurons = g, plan, {}
+
+    def text(self, i, k, p):
+        g, plan = self.g, self.plan
+        if plan.folded[i]:
+            top, key = plan.shown[i], plan.key[i]
+            if key not in self.neurons:
+                self.neurons[key] = _through_neuron(g, plan.members[key], top)
+            value = self.neurons[key].get(p)
+            d = _d(g.names[top], g.names[p])
+            return d if value is None else f"{d} = {dot.number(value)}"
+        d, name = _d(g.names[i], g.names[p]), _local_names(g, i)[k]
+        local = g.order[i].local_grads()
+        parts = [d] + ([name] if name != d else [])
+        if local is not None and not _is_number(name):
+            parts.append(dot.number(local[k]))
+        return ' = '.join(parts)
+
+
+def _through_neuron(g, members, top):
+    """{parent outside the neuron: ∂top/∂parent}, the chain rule run over the neuron's folded
+    values only (None for all when one of them has no local derivatives: a learner's _backward)."""
+    inside, d, out = set(members), {top: 1.0}, {}
+    for m in sorted(members, reverse=True):     # a member after every member it feeds
+        if m not in d:
+            continue
+        local = g.order[m].local_grads()
+        if local is None:
+            return {}
+        for p, l in zip(g.parents[m], local):
+            into = d if p in inside else out
+            into[p] = into.get(p, 0.0) + l * d[m]
+    return out
+
+
 def _titles(g, plan):
-    """Hover text by node id: a value's full name and formula; a neuron box's layer and neuron."""
+    """Hover text by node id: a value's full name and formula, an op's formula; a neuron box's
+    layer and neuron."""
     titles = {f"v{i}": g.titles[i] for i in range(len(g)) if not plan.folded[i]}
+    titles.update((f"v{i}op", g.formulas[i]) for i in range(len(g))
+                  if g.formulas[i] and not plan.folded[i])
     for (e, l, j), i in plan.box.items():
         if e is None:
             where = _("neuron {j} of layer {l}: shows {name}", j=j, l=l, name=g.names[i])
@@ -321,13 +373,18 @@ def _titles(g, plan):
 
 
 def _add_legend(g):
-    """One coloured record per role and an op oval (ids start with `legend-`)."""
+    """One coloured record per role and an op oval (ids start with `legend-`); returns their
+    hover texts."""
+    titles = {}
     for role, meaning in _ROLE_MEANING:
         g.body.append(dot.statement(f"legend_{role}", f"legend-{role}", f"legend {role}", False,
                                     label=dot.record_field(_(meaning)), shape='record', style='filled',
                                     fillcolor=ROLE_COLORS[role]))
+        titles[f"legend-{role}"] = _(meaning)
     g.body.append(dot.statement("legend_op", "legend-op", 'legend op', False, label='op',
                                 shape='ellipse', style='filled', fillcolor=_OP_COLOR))
+    titles['legend-op'] = _("op: an operation, between its inputs and its result")
+    return titles
 
 
 def _export(root, path, format, dpi, options):

@@ -27,7 +27,7 @@ from .i18n import N_, _
 __all__ = ['render_svg', 'render', 'check_dpi', 'RendererNotFound', 'Drawing']
 
 _SVG_HEIGHT = re.compile(r'(<svg\b[^>]*?)\sheight="[^"]*"')
-_NODE_TITLE = re.compile(r'(<g id="([^"]+)" class="node[^"]*">\n?<title>)[^<]*(</title>)')
+_TITLE = re.compile(r'(<g id="([^"]+)" class="(?:node|edge|cluster)[^"]*">\n?<title>)[^<]*(</title>)')
 _NOTEBOOK_DPI = 96
 DPI_RANGE = (10, 1200)      # below, a neuron is a smudge; above, dot clamps the picture to 32767 px
 
@@ -38,18 +38,16 @@ class RendererNotFound(RuntimeError):
 
 class Drawing(graphviz.Digraph):
     """A Digraph that Jupyter displays as inline HTML scaled to the cell (and a PNG), even without
-    `dot`; its nodes' hover titles are their full names and formulas (`titles`: {id: text})."""
+    `dot`; the hover title of each node, edge and cluster is `titles[its id]` (its full name and
+    formula, a local derivative …), never Graphviz's own, which is only an id ("v3op", "v1->v3op")."""
 
     titles = {}
 
     def svg(self):
-        """The SVG text, each node's <title> its hover text."""
-        svg = render_svg(self.source)
-        titles = self.titles
-        if titles:
-            svg = _NODE_TITLE.sub(lambda m: m[1] + html.escape(titles.get(m[2], m[2]), False) + m[3],
-                                  svg)
-        return svg
+        """The SVG text, each node's, edge's and cluster's <title> its hover text (or empty)."""
+        def title(m):                           # dot writes the id's '-' as &#45;
+            return m[1] + html.escape(self.titles.get(html.unescape(m[2]), ''), False) + m[3]
+        return _TITLE.sub(title, render_svg(self.source))
 
     def _repr_image_svg_xml(self):
         return self.svg()

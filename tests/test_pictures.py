@@ -3,6 +3,7 @@ reads on a 1920×1080 slide, hover texts that say what the picture shows, and ba
 rankdir) refused with one clear message by either renderer."""
 import importlib.util
 import math
+import re
 import shutil
 
 import pytest
@@ -62,3 +63,129 @@ def test_a_bad_rankdir_is_one_clear_error(rankdir):
         draw_dot(lecture_neuron(), rankdir=rankdir)
     assert str(err.value) == ("draw_dot: rankdir must be 'LR', 'RL', 'TB' or 'BT' (left to right, "
                               f"right to left, top to bottom, bottom to top), not {rankdir!r}")
+
+
+# --- hover texts and the order of examples -------------------------------------------------
+
+def chain():
+    """3Blue1Brown's chain a(0) → a(1) → a(2) → a(3), C0 = (a(3) − y)², after backward."""
+    import nn
+    from nn import walkthrough
+    net = nn.MLP.from_weights([[[w]] for w in walkthrough.CHAIN_W],
+                              [[b] for b in walkthrough.CHAIN_B], act='sigmoid')
+    C0 = nn.squared_error(net([walkthrough.CHAIN_A0]), walkthrough.CHAIN_Y)
+    C0.label = 'C0'
+    C0.backward()
+    return C0
+
+
+def four_example_loss():
+    import nn
+    mlp = nn.MLP(2, [3, 1], act='tanh', rng=0)
+    xs = [[1.0, 2.0], [-1.0, 0.5], [0.3, -0.7], [2.0, 1.0]]
+    loss = nn.mean([nn.squared_error(mlp(x), y) for x, y in zip(xs, [1.0, -1.0, 1.0, -1.0])])
+    loss.backward()
+    return loss
+
+
+def titles(svg):
+    """{element id: its <title> text} for every node, edge and cluster of an SVG."""
+    import xml.etree.ElementTree as ET
+    tree = ET.fromstring(svg[svg.find('<svg'):].encode('utf-8'))
+    out = {}
+    for g in tree.iter(SVG + 'g'):
+        title = g.find(SVG + 'title')
+        if title is not None and g.get('class') != 'graph':
+            out[g.get('id')] = title.text or ''
+    return out
+
+
+SVG = '{http://www.w3.org/2000/svg}'
+_AN_ID = re.compile(r'\bv\d+')
+
+
+def assert_no_ids(svg, root):
+    """No hover text says an internal id (v3, v3op, v1->v3op, cluster_…); a name the picture itself
+    writes in a box (an unlabelled value called v12) may appear."""
+    from micrograd.graph import describe
+    drawn = {n for n in describe(root).names if _AN_ID.fullmatch(n)}
+    for element, text in titles(svg).items():
+        assert not (set(_AN_ID.findall(text)) - drawn), f"{element}: the hover text {text!r}"
+        assert 'cluster_' not in text and 'legend_' not in text, f"{element}: {text!r}"
+
+
+def test_hover_texts_say_the_formula_and_the_local_derivative():
+    o = lecture_neuron()
+    svg = draw_dot(o).svg()
+    t = titles(svg)
+    from micrograd import topological_order
+    order = topological_order(o)
+    i = {v.label: k for k, v in enumerate(order)}
+    x1w1, w1 = i['x1*w1'], i['w1']
+    assert t[f"v{x1w1}op"] == 'x1*w1 = x1 · w1'
+    assert t[f"v{x1w1}op-v{x1w1}"] == 'x1*w1 = x1 · w1 = -6.0000'
+    k = order[x1w1].parents.index(order[w1])
+    assert t[f"v{w1}-v{x1w1}op-{k}"] == '∂(x1*w1)/∂w1 = x1 = 2.0000'
+    n, b = i['n'], i['b']
+    assert t[f"v{b}-v{n}op-1"] == '∂n/∂b = 1'
+    o_ = i['o']
+    assert t[f"v{n}-v{o_}op-0"] == '∂o/∂n = (1 − o²) = 0.5000'
+    assert_no_ids(svg, o)
+
+
+def test_no_hover_text_is_an_id(tmp_path):
+    """draw_dot (plain, collapsed, with a legend, several examples), the legend alone, the player's
+    page and the command line's picture."""
+    import subprocess
+    import sys
+    from micrograd import legend, render_svg, step_through
+    o, C0, loss = lecture_neuron(), chain(), four_example_loss()
+    for root, options in [(o, {}), (o, {'legend': True, 'show_local_grads': True}), (C0, {}),
+                          (C0, {'collapse': True}), (loss, {}), (loss, {'collapse': True})]:
+        svg = draw_dot(root, **options).svg()
+        assert len(titles(svg)) > 10
+        assert_no_ids(svg, root)
+    legend_titles = titles(render_svg(legend()))
+    assert legend_titles['legend-parameter'] == 'parameter: w[l][j][k] or b[l][j]'
+    assert not any(_AN_ID.search(t) or 'legend_' in t for t in legend_titles.values())
+    page = tmp_path / 'o.html'
+    step_through(o).save_html(page)
+    svg = page.read_text(encoding='utf-8')
+    svg = svg[svg.find('<svg'):svg.find('</svg>') + 6]
+    assert len(titles(svg)) > 10
+    assert_no_ids(svg, o)
+    picture = tmp_path / 'n.svg'
+    subprocess.run([sys.executable, '-m', 'micrograd', 'graph', 'tanh(x1*w1 + x2*w2 + b)', 'x1=2',
+                    'x2=0', 'w1=-3', 'w2=1', 'b=6.8813735870195432', '-o', str(picture)],
+                   check=True, capture_output=True)
+    from micrograd import parse
+    same = parse('tanh(x1*w1 + x2*w2 + b)', x1=2, x2=0, w1=-3, w2=1, b=6.8813735870195432)
+    svg = picture.read_text(encoding='utf-8')
+    assert len(titles(svg)) > 10
+    assert_no_ids(svg, same)
+
+
+def test_a_collapsed_neuron_edge_says_its_derivative_through_the_neuron():
+    C0 = chain()
+    svg = draw_dot(C0, collapse=True).svg()
+    edges = {k: v for k, v in titles(svg).items() if k.count('-') == 1 and 'op' not in k}
+    from micrograd import topological_order
+    order = topological_order(C0)
+    a1 = next(v for v in order if v.label == 'a[1][1]')
+    a2 = next(v for v in order if v.label == 'a[2][1]')
+    w2 = next(v for v in order if v.label == 'w[2][1][1]')
+    want = w2.data * a2.data * (1 - a2.data)        # ∂a(2)/∂a(1) = w(2)·σ'(z(2))
+    (text,) = [t for t in edges.values() if t.startswith('∂a[2][1]/∂a[1][1]')]
+    assert text == f"∂a[2][1]/∂a[1][1] = {want:.4f}"
+
+
+@pytest.mark.parametrize('collapse', [False, True])
+def test_examples_are_drawn_in_order(collapse):
+    """A loss over 4 examples: example 1, 2, 3, 4 from the top (left to right, the default), with
+    Debian's dot 2.43 (the WebAssembly renderer's Graphviz 16 orders them 4, 2, 3, 1)."""
+    if shutil.which('dot') is None:
+        pytest.skip("Graphviz's dot is not installed")
+    from test_render import box, groups, parse
+    clusters = groups(parse(draw_dot(four_example_loss(), collapse=collapse).svg()), 'cluster')
+    tops = [box(clusters[f"example{e}"])[1] for e in (1, 2, 3, 4)]
+    assert tops == sorted(tops), f"example clusters' tops (SVG y, down the page): {tops}"
