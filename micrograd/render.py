@@ -56,6 +56,7 @@ from .engine import WeightedSum
 from .graph import describe
 # the steps' names for local derivatives (∂n/∂b = 1, (1 − o²)): one place says how they are written
 from .trace import _d, _is_number, _local_names
+from .fit import Shape, fitted, wrap
 from .groups import Clusters, Plan, declaration_order, sortable
 from .layout import (GraphTooLarge, LARGE, LARGE_LAYOUT, TRUNK_WEIGHT, boxes, refusal, too_large,
                      trunks)
@@ -70,6 +71,7 @@ ROLE_COLORS = types.MappingProxyType({
     'input': '#dbeafe', 'parameter': '#fde68a', 'output': '#bbf7d0', 'interior': '#ffffff',
     'constant': '#f3f4f6'})
 _OP_COLOR, _NEURON_COLOR = '#f3f4f6', '#e9d5ff'
+FAINT_FROM = 8                  # boxes feeding a collapsed neuron: from this many, faint edges
 _SIDES = {'LR': ('e', 'w'), 'RL': ('w', 'e'), 'TB': ('s', 'n'), 'BT': ('n', 's')}
 _ROLE_MEANING = (('input', N_('input: a leaf, not a parameter')),
                  ('constant', N_('constant: a number in the formula')),
@@ -78,14 +80,16 @@ _ROLE_MEANING = (('input', N_('input: a leaf, not a parameter')),
                  ('interior', N_('interior: computed on the way')))
 
 
-def draw_dot(root, format='svg', rankdir='LR', *, show_grad=True, grads=None,
+def draw_dot(root, format='svg', rankdir=None, *, show_grad=True, grads=None,
              show_local_grads=False, highlight_nodes=(), highlight_edges=(), clusters=True,
-             collapse=False, legend=False, max_nodes=3000, slide=False, background='white'):
+             collapse=False, legend=False, max_nodes=3000, slide=False, background='white',
+             fit=None):
     """The graph of `root` as a graphviz.Digraph: value records, op ovals, role colours, nn clusters.
 
     grads={Value: number} is shown instead of .grad ("grad ?" if missing); see the module docstring.
+    rankdir=None: 'LR', or with fit (slide=True's default) the shape closest to a 16:9 slide.
     """
-    if rankdir not in tuple(_SIDES):
+    if rankdir is not None and rankdir not in tuple(_SIDES):
         raise ValueError(_("draw_dot: rankdir must be 'LR', 'RL', 'TB' or 'BT' (left to right, right "
                            "to left, top to bottom, bottom to top), not {rankdir}",
                            rankdir=repr(rankdir)))
@@ -96,16 +100,28 @@ def draw_dot(root, format='svg', rankdir='LR', *, show_grad=True, grads=None,
     plan = Plan(g, clusters or collapse, collapse)
     _refuse_if_too_large(g, plan, max_nodes, collapse)
     style, theme = (dot.SLIDE if slide else dot.NORMAL), dot.THEMES[background]
-    drawing = _new_drawing(format, rankdir, plan, style, theme, collapse)
     lit = _Lit(g, highlight_nodes, highlight_edges)
-    fields = _Fields(g, show_grad, grads, rankdir)
+
+    def draw(shape):
+        return _draw(g, plan, format, shape, style, theme, lit, show_grad, grads, show_local_grads,
+                     clusters, collapse, legend)
+    if rankdir is None and (slide if fit is None else fit):
+        return fitted(draw, plan)
+    return draw(Shape(rankdir or 'LR'))
+
+
+def _draw(g, plan, format, shape, style, theme, lit, show_grad, grads, show_local_grads, clusters,
+          collapse, legend):
+    rankdir = shape.rankdir
+    drawing = _new_drawing(format, shape, plan, style, theme, collapse)
+    fields = _Fields(g, show_grad, grads, shape)
     bodies = Clusters(drawing, style, theme, clusters, layers=collapse)
     _declare_neuron_boxes(g, plan, bodies, fields, lit, rankdir, clusters)
     _declare_values(g, plan, bodies, fields, lit, style)
     bodies.nest()
     _keep_in_order(g, plan, bodies)             # after every node is declared: it keeps their order
     titles = _titles(g, plan)
-    _declare_edges(g, plan, drawing, lit, show_local_grads, rankdir, titles)
+    _declare_edges(g, plan, drawing, lit, show_local_grads, rankdir, titles, _faint(style, theme))
     titles.update(bodies.titles)
     if legend:
         with drawing.subgraph(name='cluster_legend') as c:
@@ -113,6 +129,8 @@ def draw_dot(root, format='svg', rankdir='LR', *, show_grad=True, grads=None,
                    fontcolor=theme['ink'], fontname='Helvetica', fontsize=style['cluster'])
             titles.update(_add_legend(c), legend=_('legend'))
     drawing.titles = titles
+    if shape.wrap > 1 and not wrap(drawing, g, plan, shape.wrap):
+        return None
     return drawing
 
 
@@ -130,7 +148,8 @@ def to_svg(root, **options):
 
 def to_png(root, path=None, dpi=150, **options):
     """`draw_dot(root, **options)` as a PNG (`dpi` pixels per inch): written to `path` (and the path
-    returned), or its bytes when no path is given.
+    returned), or its bytes when no path is given.  Shaped for a 16:9 slide unless rankdir= or
+    fit=False is given.
 
     For a slide: to_png(loss, 'loss.png', dpi=200, slide=True)."""
     if dpi is not None:
@@ -140,7 +159,7 @@ def to_png(root, path=None, dpi=150, **options):
 
 def to_pdf(root, path=None, **options):
     """`draw_dot(root, **options)` as a PDF (vector: sharp at any size): written to `path` (and the
-    path returned), or its bytes when no path is given."""
+    path returned), or its bytes when no path is given.  Shaped for a slide, as to_png."""
     return _export(root, path, 'pdf', None, options)
 
 
@@ -165,8 +184,8 @@ def _refuse_if_too_large(g, plan, max_nodes, collapse):
         raise GraphTooLarge(refusal(g, drawn, layout, max_nodes, collapse, fits))
 
 
-def _new_drawing(format, rankdir, plan, style, theme, collapse):
-    graph_attr = {'rankdir': rankdir, 'nodesep': style['nodesep'], 'ranksep': style['ranksep'],
+def _new_drawing(format, shape, plan, style, theme, collapse):
+    graph_attr = {'rankdir': shape.rankdir, 'nodesep': style['nodesep'], 'ranksep': style['ranksep'],
                   'newrank': 'true',        # one ranking of the whole graph, across clusters
                   'bgcolor': theme['bgcolor'], 'fontcolor': theme['ink']}
     if plan.layout > LARGE:
@@ -197,9 +216,13 @@ class _Lit:
 class _Fields:
     """The record label of a value: name | data | grad (a constant: just its number)."""
 
-    def __init__(self, g, show_grad, grads, rankdir):
+    def __init__(self, g, show_grad, grads, shape):
         self.g, self.show_grad, self.grads = g, show_grad, grads
-        self.record = '{%s}' if rankdir in ('LR', 'RL') else '%s'
+        rows = '{%s}', '%s'                     # name | data | grad in a row, in each direction
+        row = rows[0] if shape.rankdir in ('LR', 'RL') else rows[1]
+        column = rows[1] if row == rows[0] else rows[0]
+        self.record = column if shape.stacked is True else row
+        self.leaf = column if shape.stacked else row    # stacked='leaves': only the leaves
 
     def numbers(self, v):
         fields = [f"data {dot.number(v.data)}"]
@@ -212,7 +235,8 @@ class _Fields:
         g = self.g
         if g.roles[i] == 'constant':
             return dot.record_field(g.names[i])
-        return self.record % '|'.join([dot.record_field(g.names[i]), *self.numbers(g.order[i])])
+        record = self.record if g.order[i]._prev else self.leaf
+        return record % '|'.join([dot.record_field(g.names[i]), *self.numbers(g.order[i])])
 
     def box(self, title, v):
         return self.record % '|'.join([dot.record_field(title), *self.numbers(v)])
@@ -274,10 +298,23 @@ def _levels(g, plan):
     return level
 
 
-def _declare_edges(g, plan, drawing, lit, show_local_grads, rankdir, titles):
+def _faint(style, theme):
+    """Thin, half-transparent lines: a layer's n × m edges between collapsed neurons, which
+    drawn as the others would fill the gap between two columns with solid ink."""
+    return {'color': theme['cluster'] + '99', 'penwidth': str(float(style['pen']) / 2),
+            'arrowsize': str(float(style['arrow']) / 2)}
+
+
+def _declare_edges(g, plan, drawing, lit, show_local_grads, rankdir, titles, faint):
     """Every edge, with its hover text in `titles`: an op's result `n = s + b = 0.8814`, an
-    operand `∂n/∂b = 1`, an edge into a neuron's box ∂(what it shows)/∂(the edge's value)."""
+    operand `∂n/∂b = 1`, an edge into a neuron's box ∂(what it shows)/∂(the edge's value).
+    Into a box that FAINT_FROM or more boxes feed, the edges are faint."""
     side = _SIDES.get(rankdir)
+    fed = {}                                    # box → the boxes feeding it
+    for i, ps in enumerate(g.parents):
+        if plan.folded[i]:
+            fed.setdefault(plan.shown[i], set()).update(
+                plan.shown[p] for p in ps if plan.shown[p] is not None and plan.folded[p])
     trunk = trunks(g) if plan.layout > LARGE else {}
     heavy = {'weight': TRUNK_WEIGHT} if plan.layout > LARGE else {}
     level = _levels(g, plan)
@@ -307,6 +344,8 @@ def _declare_edges(g, plan, drawing, lit, show_local_grads, rankdir, titles):
             attrs = {'label': f"local {dot.number(locals_[k])}"} if locals_ else {}
             if folded and side:                 # into a neuron's box from the side, never over its text
                 attrs.update(tailport=side[0], headport=side[1])
+            if folded and len(fed.get(shown, ())) >= FAINT_FROM and plan.folded[p]:
+                attrs.update(faint)
             if trunk.get(i) == k and not folded:
                 attrs.update(heavy)
             elif k == level.get(i):
@@ -388,6 +427,7 @@ def _add_legend(g):
 
 
 def _export(root, path, format, dpi, options):
+    options.setdefault('fit', True)             # a file is for a slide or a hand-out
     data = render(draw_dot(root, **options).source, format, dpi=dpi)
     if path is None:
         return data

@@ -189,3 +189,83 @@ def test_examples_are_drawn_in_order(collapse):
     clusters = groups(parse(draw_dot(four_example_loss(), collapse=collapse).svg()), 'cluster')
     tops = [box(clusters[f"example{e}"])[1] for e in (1, 2, 3, 4)]
     assert tops == sorted(tops), f"example clusters' tops (SVG y, down the page): {tops}"
+
+
+# --- slides --------------------------------------------------------------------------------
+
+def slide_text_px(svg):
+    """The smallest text of a picture shown as large as fits on a 1920×1080 slide, in pixels."""
+    import xml.etree.ElementTree as ET
+    tree = ET.fromstring(svg[svg.find('<svg'):].encode('utf-8'))
+    w, h = (float(tree.get(a).removesuffix('pt')) for a in ('width', 'height'))
+    scale = min(1920 / w, 1080 / h)
+    return min(float(t.get('font-size')) for t in tree.iter(SVG + 'text')) * scale
+
+
+def png_aspect(data):
+    import io
+    from PIL import Image
+    w, h = Image.open(io.BytesIO(data)).size
+    return w / h
+
+
+@pytest.mark.parametrize('name', ['neuron', 'chain'])
+def test_a_slide_is_shaped_for_a_slide(renderer, name):
+    """slide=True: near 16:9 (not the 11.6:1 strip of left to right) and every text ≥ 24 px on a
+    1920×1080 slide; rankdir= given is kept."""
+    root = lecture_neuron() if name == 'neuron' else chain()
+    aspect = png_aspect(to_png(root, dpi=100, slide=True))
+    assert 1.2 <= aspect <= 2.4, f"{name}: a slide PNG {aspect:.2f}:1"
+    px = slide_text_px(draw_dot(root, slide=True).svg())
+    assert px >= 24, f"{name}: the smallest text on a 1920×1080 slide is {px:.1f} px"
+    assert png_aspect(to_png(root, dpi=50, slide=True, rankdir='LR')) > 5, "rankdir='LR' is kept"
+    assert png_aspect(to_png(root, dpi=50)) < 3, "to_png fits a slide too, in its normal style"
+
+
+def test_draw_dot_stays_left_to_right_unless_slide():
+    o = lecture_neuron()
+    assert 'rankdir=LR' in draw_dot(o).source
+    assert 'rankdir=LR' not in draw_dot(o, slide=True).source
+    assert 'rankdir=LR' in draw_dot(o, slide=True, fit=False).source
+    assert 'rankdir=TB' in draw_dot(o, rankdir='TB', slide=True).source
+
+
+def test_the_command_lines_picture_is_shaped_for_a_slide(tmp_path):
+    import subprocess
+    import sys
+    picture = tmp_path / 'n.png'
+    subprocess.run([sys.executable, '-m', 'micrograd', 'graph', 'tanh(x1*w1 + x2*w2 + b)', 'x1=2',
+                    'x2=0', 'w1=-3', 'w2=1', 'b=6.8813735870195432', '-o', str(picture)],
+                   check=True, capture_output=True)
+    aspect = png_aspect(picture.read_bytes())
+    assert 1.2 <= aspect <= 2.4, f"graph -o n.png: {aspect:.2f}:1"
+
+
+def edges_between_boxes(svg):
+    """[(stroke-opacity, stroke-width)] of every edge between two collapsed neurons' boxes."""
+    from test_render import groups, parse
+    tree = parse(svg[svg.find('<svg'):])
+    nodes = groups(tree, 'node')
+    boxes = {k for k, n in nodes.items() if 'neuron' in n.get('class').split()}
+    out = []
+    for k, e in groups(tree, 'edge').items():
+        tail, _, head = k.partition('-')
+        if tail in boxes and head in boxes:
+            path = e.find(SVG + 'path')
+            out.append((float(path.get('stroke-opacity', 1)), float(path.get('stroke-width', 1))))
+    return out
+
+
+def test_a_wide_collapsed_network_has_no_solid_band_of_edges():
+    """2-16-16-1: the 16 × 16 edges between two layers are faint lines (thin, half transparent),
+    not a block of ink; a 3-4-4-1 network's 16 keep the ordinary line."""
+    import nn
+    wide = nn.MLP(2, [16, 16, 1], rng=0)
+    loss = (wide([0.5, -1.0]) - 1.0) ** 2
+    loss.backward()
+    faint = edges_between_boxes(draw_dot(loss, collapse=True, slide=True).svg())
+    assert len(faint) == 16 * 16 + 16
+    assert all(opacity <= 0.6 and width <= 1 for opacity, width in faint), faint[:3]
+    small = nn.MLP(3, [4, 4, 1], rng=0)
+    solid = edges_between_boxes(draw_dot(small([1.0, 2.0, 3.0]), collapse=True, slide=True).svg())
+    assert len(solid) == 4 * 4 + 4 and all(o == 1 and w == 2 for o, w in solid), solid[:3]
