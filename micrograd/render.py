@@ -37,6 +37,13 @@ highlight_nodes={Value…}, highlight_edges={(parent, child)…} (every edge fro
 op: both of a + a), clusters=False, collapse=True, legend=True, max_nodes=3000 (None: no limit),
 slide=True (larger font, thicker lines, for a projector), background='white' | 'transparent' |
 'dark' (a dark page: light lines and text around the same coloured boxes).  Size: see layout.py.
+rankdir=None is 'LR', except for a slide (slide=True, to_png, to_pdf; or fit=True): then the shape
+with the largest text on a 16:9 slide, see fit.py.  A collapsed box fed by FAINT_FROM (8) or more
+boxes gets faint edges (a layer's n × m lines would be a block of ink).
+
+Hover texts (each <title>): a value's full name and formula; an op's formula `n = s + b`; an op's
+result edge `n = s + b = 0.8814`; an operand edge `∂n/∂b = 1`, `∂o/∂n = (1 − o²) = 0.5000`; an edge
+into a collapsed box ∂(what it shows)/∂(the edge's value), through the neuron; a cluster its label.
 
 Stable ids (the step-through player relies on them): number the values by their index i in
 `topological_order(root)`.  Value node: `v{i}`;  its op oval: `v{i}op`;  edge op → value:
@@ -44,7 +51,7 @@ Stable ids (the step-through player relies on them): number the values by their 
 These are the DOT names (and graphviz `id`s), so the SVG's <g> elements carry them.  In a value's <g>
 the grad is the LAST <text> element and starts with "grad " (show_grad=True; a constant has none).
 Clusters have ids `layer{l}` and `layer{l}-neuron{j}`, inside `example{e}` (ids then prefixed
-`example{e}-`) when there are several passes.  collapse=True: a neuron's box is named after the
+`example{e}-`) when there are several passes, all of them in one frameless `passes`.  collapse=True: a neuron's box is named after the
 value it shows (its activation a[l][j]), `v{i}`; an edge into the box is `v{p}-v{i}`; folded values
 have none.  SVG classes: `node value <role>`, `node op`, `node neuron`, `edge operand`
 (parent → op), `edge result` (op → value), plus `highlight` on highlighted elements.

