@@ -1,32 +1,34 @@
-"""A picture shaped for a 16:9 slide: draw_dot(slide=True), to_png, to_pdf and `graph -o` try a few
-shapes and keep the one closest to 16:9, the text larger on a tie.
+"""A picture shaped for a 16:9 slide: draw_dot(slide=True), to_png, to_pdf and `graph -o` draw a
+few shapes and keep the one whose text is largest when shown on a 1920×1080 slide, which is nearly
+the one closest to 16:9 (a long strip leaves most of the slide empty).
 
-A shape is a direction (left to right, or top to bottom), whether each value's record is a row
-(name | data | grad) or stacked (name over data over grad: every record, or the leaves' only), and a
-wrap: a long chain cut, where one edge links its two parts, into pieces laid side by side.  A chain or a neuron is long and thin
-left to right (the lecture neuron 11.6:1): top to bottom it comes out 2.4:1.  Each candidate is laid
-out by Graphviz and measured; above LARGE boxes only left to right is drawn (a layout takes seconds).
+A shape is a direction (left to right, or top to bottom); records as rows (name | data | grad) or
+stacked (name over data over grad: every record, or only the leaves'); and a wrap: a chain of
+layers cut in two where one edge leaves a neuron, the second part beside the first (as a line of
+text goes on below).  The lecture neuron is 11.6:1 left to right, 1.3:1 top to bottom with its
+inputs stacked; 3Blue1Brown's chain 19:1, 1.2:1 in two columns.  Each candidate is a run of dot
+(0.2 s for a 400-box graph): above FEW boxes only the two directions are tried, above LARGE only
+left to right is drawn.
 """
-import math
 import re
 from dataclasses import dataclass
 
 from .layout import LARGE
 
-__all__ = ['Shape', 'fitted', 'SLIDE_ASPECT', 'slide_scale']
+__all__ = ['Shape', 'fitted', 'wrap', 'slide_scale']
 
-SLIDE_ASPECT = 16 / 9
 SLIDE = (1920, 1080)
 WRAP_COST = 0.85
+FEW = 500                       # boxes: above, only the two directions are tried (a layout each)
 _SIZE = re.compile(r'<svg\b[^>]*?\swidth="([\d.]+)pt"[^>]*?\sheight="([\d.]+)pt"')
 
 
 @dataclass(frozen=True)
 class Shape:
-    """rankdir; stacked: records name over data over grad; wrap: the picture cut into this many
-    pieces along its direction, laid side by side (a long chain as columns, like lines of text)."""
+    """rankdir; stacked: records name over data over grad (True, or 'leaves': only theirs); wrap:
+    the picture cut into this many pieces, laid side by side (a long chain as columns)."""
     rankdir: str = 'LR'
-    stacked: bool = False
+    stacked: object = False
     wrap: int = 1
 
 
@@ -53,7 +55,7 @@ def fitted(draw, plan):
     if plan.layout > LARGE:
         return draw(Shape('LR'))
     best = None
-    for shape in CANDIDATES:
+    for shape in CANDIDATES if plan.layout <= FEW else CANDIDATES[:2]:
         drawing = draw(shape)
         if drawing is None:                     # no place to cut it into that many pieces
             continue
@@ -68,7 +70,8 @@ def fitted(draw, plan):
             best = score, drawing
     return best[1]
 
-def wrap(drawing, g, plan, pieces):
+
+def wrap(drawing, plan, pieces):
     """Cut the drawing into `pieces` at ranks no cluster spans: each edge across a cut stops
     constraining the ranks (constraint=false, an invisible one goes), so Graphviz starts the next
     piece again at the first rank, beside the one before.  False when there is no such cut."""

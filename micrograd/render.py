@@ -136,7 +136,7 @@ def _draw(g, plan, format, shape, style, theme, lit, show_grad, grads, show_loca
                    fontcolor=theme['ink'], fontname='Helvetica', fontsize=style['cluster'])
             titles.update(_add_legend(c), legend=_('legend'))
     drawing.titles = titles
-    if shape.wrap > 1 and not wrap(drawing, g, plan, shape.wrap):
+    if shape.wrap > 1 and not wrap(drawing, plan, shape.wrap):
         return None
     return drawing
 
