@@ -4,7 +4,9 @@ Every node stores its parents and, computed once in the forward pass, the local 
 each edge (∂node/∂parent).  `backward` then needs only one rule, applied on every edge in
 reverse topological order:
 
-    parent.grad += local * node.grad          # += : contributions along many paths add up
+    grad[parent] += local * grad[node]        # += : contributions along many paths add up
+
+(`grad` is the pass's own ∂root/∂v, added into each v.grad once it is complete.)
 
 Each primitive below is one small class: `forward` computes the output from the parents' numbers
 and `local_grads` gives ∂out/∂x for each parent, with the equation in the docstring.  What the
@@ -36,7 +38,8 @@ class Value:
     """
 
     # _made: the Op that made the node (None if made by hand, Constant for a wrapped number), or
-    # (Op, its constants) for an op with constants (Pow's k); _seen: the walk that last reached it.
+    # (Op, its constants) for an op with constants (Pow's k); _seen: the mark of the walk that
+    # last reached it, and then, in backward(), that pass's gradient.
     __slots__ = ('_data', 'grad', '_prev', '_op', '_label', '_local', '_made', '_seen')
     __array_ufunc__ = None      # numpy defers to our reflected operators: np.float64(2) * v is a Value
 
@@ -139,57 +142,18 @@ class Value:
         """Add ∂self/∂v into v.grad for every v in the graph (∂self/∂self = 1).
 
         Gradients accumulate across calls, as in PyTorch: each call adds exactly one pass, so a
-        second call leaves exactly twice the first call's gradients in every node.  Any error or
-        interrupt (Ctrl-C) on the way leaves every .grad as it was before the call.
+        second call leaves exactly twice the first call's gradients in every node.  The pass is
+        worked out apart from .grad, and each gradient added in once it is complete: passes in
+        other threads (over the same parameters, or the same graph) add up exactly, and an error
+        or an interrupt (Ctrl-C) on the way leaves every .grad as it was.
         """
-        order, leaves, again = _walk(self)      # again: a gradient is there from earlier
-        earlier = list(map(_grad_of, order)) if again else None
-        try:
-            if again:   # this pass starts from zero and adds them back last, not counted twice
-                for node in order:
-                    node.grad = 0.0
-            self.grad = 1.0
-            for node in reversed(order):        # every node after all of its consumers
-                locals_ = node._local           # ∂node/∂parent, one per parent; () for a leaf
-                if type(locals_) is tuple:
-                    g = node.grad               # ∂self/∂node, complete: all consumers are done
-                    if not g:                   # adds nothing (a ReLU that is off, a hinge met)
-                        continue
-                    n = len(locals_)
-                    if n > 2:
-                        for parent, local in zip(node._prev, locals_):
-                            parent.grad += local * g    # the chain rule; += sums the paths
-                    # the same rule, written out for two parents and for one: most nodes have
-                    # them, and for so few the zip() would cost more than the arithmetic
-                    elif n == 2:
-                        a, b = node._prev
-                        da, db = locals_
-                        a.grad += da * g
-                        b.grad += db * g
-                    elif n == 1:
-                        node._prev[0].grad += locals_[0] * g
-                elif locals_ is None:
-                    raise TypeError(_no_derivatives(node))
-                else:                           # the learner's own _backward, micrograd-style
-                    if node.grad - node.grad:
-                        _first_not_finite(order)
-                    locals_()
-            # inf or nan flows on to every parent (inf·0 is nan), down to the leaves, so it shows
-            # in their total: only then look for the node it started at (checking every node on
-            # the way would cost more than the rule; a learner's _backward is checked before it
-            # runs)
-            total = sum(map(_grad_of, leaves))
-            if total - total:
-                _first_not_finite(order)
-            if again:
-                for node, grad in zip(order, earlier):
-                    node.grad += grad
-                if any(node.grad - node.grad for node in order):
-                    raise _sum_overflow(order, earlier)
-        except BaseException:                   # even Ctrl-C: leave no half-done pass behind
-            for node, grad in zip(order, earlier or repeat(0.0)):
-                node.grad = grad
-            raise
+        me = threading.get_ident()
+        if _MARKS.setdefault('walking', me) != me:  # another thread has the nodes' _seen slots
+            return _add_in(self, *_walk_with_a_set(self), _pass_in_a_table)
+        try:                                # the walk leaves each node's _seen at 0.0
+            _add_in(self, *_walk_with_the_marks(self), _pass_in_the_slots)
+        finally:        # (if an interrupt comes first, this thread takes the marks again next time)
+            del _MARKS['walking']
 
 
 def topological_order(root):
@@ -208,46 +172,56 @@ def _walk(root):
     """(every node reached from root, each after its parents; the leaves among them; whether any
     has a gradient yet).
 
-    The walk goes straight on to a node's first parent; the stack keeps the others (those not
-    reached yet) and, under them, the node itself after _EMIT, to emit once they are done.  A node
-    is marked as reached in its own `_seen` slot, with a mark new for each walk: a set of the
-    nodes reached would cost more than the rest of the walk on a big graph.  One thread at a time
-    walks with the marks (_MARKS says which); another one, meanwhile, keeps a set of its own.
-    No tuple or iterator per node (only a slice of the parents of a node with more than two), so
-    a big walk gives the cyclic GC little to scan.
+    One thread at a time walks with the marks in the nodes' `_seen` slots (_MARKS says which);
+    another one, meanwhile, keeps a set of its own.
     """
     me = threading.get_ident()
     if _MARKS.setdefault('walking', me) != me:  # atomic: the GIL holds through setdefault
         return _walk_with_a_set(root)
-    order, leaves, stack, reached = [], [], [root], object()
-    emit, emit_leaf, pop, push = order.append, leaves.append, stack.pop, stack.append
-    has_grad = False
     try:
-        while stack:
-            node = pop()
-            if node is _EMIT:                   # all of its parents are emitted: now the node
-                emit(pop())
-                continue
-            while node._seen is not reached:
-                node._seen = reached
-                if node.grad:
-                    has_grad = True
-                parents = node._prev
-                if not parents:                 # a leaf: nothing to wait for
-                    emit(node)
-                    emit_leaf(node)
-                    break
-                push(node)
-                push(_EMIT)
-                if len(parents) == 2:
-                    push(parents[1])
-                elif len(parents) > 2:          # the others, the second on top
-                    for parent in parents[:0:-1]:
-                        if parent._seen is not reached:
-                            push(parent)
-                node = parents[0]
+        return _walk_with_the_marks(root)
     finally:            # (if an interrupt comes first, this thread takes the marks again next time)
         del _MARKS['walking']
+
+
+def _walk_with_the_marks(root):
+    """_walk for the thread that has the marks.
+
+    The walk goes straight on to a node's first parent; the stack keeps the others (those not
+    reached yet) and, under them, the node itself after _EMIT, to emit once they are done.  A node
+    is marked as reached in its own `_seen` slot, with a mark new for each walk: a set of the
+    nodes reached would cost more than the rest of the walk on a big graph.  The mark is a new
+    float 0.0, told apart from the others by identity: so the walk also leaves every node's
+    gradient at 0 for backward's pass, in the same slot.  No tuple or iterator per node (only a
+    slice of the parents of a node with more than two), so a big walk gives the cyclic GC little
+    to scan.
+    """
+    order, leaves, stack, reached = [], [], [root], float()
+    emit, emit_leaf, pop, push = order.append, leaves.append, stack.pop, stack.append
+    has_grad = False
+    while stack:
+        node = pop()
+        if node is _EMIT:                       # all of its parents are emitted: now the node
+            emit(pop())
+            continue
+        while node._seen is not reached:
+            node._seen = reached
+            if node.grad:
+                has_grad = True
+            parents = node._prev
+            if not parents:                     # a leaf: nothing to wait for
+                emit(node)
+                emit_leaf(node)
+                break
+            push(node)
+            push(_EMIT)
+            if len(parents) == 2:
+                push(parents[1])
+            elif len(parents) > 2:              # the others, the second on top
+                for parent in parents[:0:-1]:
+                    if parent._seen is not reached:
+                        push(parent)
+            node = parents[0]
     return order, leaves, has_grad
 
 
@@ -279,8 +253,129 @@ def _walk_with_a_set(root):
     return order, leaves, has_grad
 
 
+class _InSlots:
+    """A pass's gradients kept in the nodes' own `_seen` slots (by the thread with the marks)."""
+
+    __getitem__ = staticmethod(operator.attrgetter('_seen'))
+
+    def __setitem__(self, node, g):
+        node._seen = g
+
+
+_IN_SLOTS = _InSlots()
+
+
+def _run_learners(node, order, grad):
+    """Run the learner's own `_backward` of `node` on the pass's gradients `grad`: it reads
+    node.grad and adds into its parents' .grad, so those hold the pass's numbers while it runs
+    (no other pass adds meanwhile), and their own again after; then add node's gradient in."""
+    if node._local is None:
+        raise TypeError(_no_derivatives(node))
+    if grad[node] - grad[node]:                 # checked before the learner's code sees it
+        _first_not_finite(order, grad)
+    fields, in_slots = (node, *node._prev), grad is _IN_SLOTS
+    with _ADDING:
+        kept = list(map(_grad_of, fields))
+        try:
+            if in_slots:            # no walk in the learner's code may take the marks meanwhile
+                _MARKS['walking'] = _BUSY
+            for v in fields:
+                v.grad = grad[v]
+            node._local()
+            for v in node._prev:
+                grad[v] = v.grad
+        finally:
+            for v, old in zip(fields, kept):
+                v.grad = old
+            if in_slots:
+                _MARKS['walking'] = threading.get_ident()
+        if node._prev:                          # (a leaf's is added with the other leaves')
+            node.grad += grad[node]
+
+
+def _add_in(root, order, leaves, again, pass_):
+    """Run `pass_`, which adds each node's gradient into its .grad once it is complete (the
+    leaves' once they are checked).  All or none: an error or an interrupt puts back every .grad,
+    and no other pass adds meanwhile (each += reads, then writes)."""
+    with _ADDING:
+        earlier = list(map(_grad_of, order)) if again else None     # again: there are some
+        try:
+            pass_(root, order, leaves)
+            if earlier and any(node.grad - node.grad for node in order):
+                raise _sum_overflow(order, earlier)
+        except BaseException:                   # even Ctrl-C: leave no half-done pass behind
+            for node, old in zip(order, earlier or repeat(0.0)):
+                node.grad = old
+            raise
+
+
+def _check_the_leaves(order, leaves, grad):
+    """Raise if the pass's gradient `grad` is inf or nan somewhere (see _first_not_finite)."""
+    # inf or nan flows on to every parent (inf·0 is nan), down to the leaves, so it shows in
+    # their total: only then look for the node it started at (checking every node on the way
+    # would cost more than the rule; a learner's _backward is checked before it runs)
+    total = sum(map(grad.__getitem__, leaves))
+    if total - total:
+        _first_not_finite(order, grad)
+
+
+def _pass_in_the_slots(root, order, leaves):
+    """backward()'s pass, with ∂root/∂v kept in v._seen (by the thread that has the marks)."""
+    root._seen = 1.0
+    for node in reversed(order):                # every node after all of its consumers
+        locals_ = node._local                   # ∂node/∂parent, one per parent; () for a leaf
+        if type(locals_) is tuple:
+            g = node._seen                      # ∂root/∂node, complete: all consumers are done
+            if not g:                           # adds nothing (a ReLU that is off, a hinge met)
+                continue
+            n = len(locals_)
+            # the chain rule, written out for two parents and for one: most nodes have them, and
+            # for so few the zip() would cost more than the arithmetic.  A leaf (n = 0) has its
+            # gradient added in after the check, the others now.
+            if n == 2:
+                node.grad += g
+                a, b = node._prev
+                da, db = locals_
+                a._seen += da * g
+                b._seen += db * g
+            elif n == 1:
+                node.grad += g
+                node._prev[0]._seen += locals_[0] * g
+            elif n:
+                node.grad += g
+                for parent, local in zip(node._prev, locals_):
+                    parent._seen += local * g   # the chain rule; += sums the paths
+        else:
+            _run_learners(node, order, _IN_SLOTS)
+    _check_the_leaves(order, leaves, _IN_SLOTS)
+    for leaf in leaves:
+        leaf.grad += leaf._seen
+
+
+def _pass_in_a_table(root, order, leaves):
+    """backward()'s pass for a second thread, while the first one keeps its pass in the nodes'
+    _seen slots: the same rule, in the same order, with the gradients in a table of its own."""
+    grad = dict.fromkeys(order, 0.0)            # ∂root/∂v in this pass, kept apart from v.grad
+    grad[root] = 1.0
+    for node in reversed(order):                # every node after all of its consumers
+        locals_ = node._local                   # ∂node/∂parent, one per parent; () for a leaf
+        if type(locals_) is not tuple:
+            _run_learners(node, order, grad)
+        elif grad[node] and locals_:            # (a leaf's is added in after the check)
+            g = grad[node]                      # ∂root/∂node, complete: all consumers are done
+            node.grad += g
+            for parent, local in zip(node._prev, locals_):
+                grad[parent] += local * g       # the chain rule; += sums the paths
+    _check_the_leaves(order, leaves, grad)
+    for leaf in leaves:
+        leaf.grad += grad[leaf]
+
+
 _EMIT = object()
 _MARKS = {}
+_BUSY = object()                # the marks' holder while a learner's _backward runs in its pass
+_ADDING = threading.RLock()     # held while a pass adds into .grad, or lends it to a learner's
+                                # _backward (which may call backward() itself)
 
 
 # --- primitives ------------------------------------------------------------------------------
@@ -424,18 +519,23 @@ class Pow(Op):
 
 
 class PowValue(Op):
-    """out = aᵇ (b a Value);   ∂out/∂a = b·aᵇ⁻¹,  ∂out/∂b = aᵇ·ln a"""
+    """out = aᵇ (b a Value);   ∂out/∂a = b·aᵇ⁻¹,  ∂out/∂b = aᵇ·ln a
+    (no real number for a < 0 or 0⁰: nan, which backward reports if a gradient needs it)"""
     symbol = '**'
 
     def forward(a, b):
         return Pow.forward(a, b)
+
+    def undefined():
+        """Why a local derivative is nan: backward's words when a gradient needs it."""
+        return N_("∂(aᵇ)/∂b = aᵇ·ln a needs a base a > 0")
 
     def local_grads(a, b, out):
         if a > 0:
             return (Pow.local_grads(a, out, b)[0], out * math.log(a))
         if a == 0 and b > 0:                     # aᵇ·ln a → 0 as a → 0⁺
             return (Pow.local_grads(a, out, b)[0], 0.0)
-        raise ValueError(N_("∂(aᵇ)/∂b = aᵇ·ln a needs a base a > 0"))
+        return (Pow.local_grads(a, out, b)[0], math.nan)
 
 
 class Exp(Op):
@@ -892,21 +992,22 @@ def _where(node):
     return _("the leaf node with data {data}", data=data)
 
 
-def _first_not_finite(order):
-    """Raise for the first node, last first, whose gradient is inf or nan (zeroing constants'):
-    the node where backward() would have stopped, had it checked every node on its way."""
+def _first_not_finite(order, grad):
+    """Raise for the first node, last first, whose gradient in this pass (`grad`) is inf or nan
+    (zeroing constants'): the node where backward() would have stopped, had it checked every node
+    on its way."""
     for node in reversed(order):
-        if node.grad - node.grad:
-            _not_finite(order, node, node.grad)
+        g = grad[node]
+        if g - g:
+            grad[node] = _not_finite(order, node, g)
 
 
 def _not_finite(order, node, g):
     """The gradient reaching `node` is inf or nan: 0 for a number the engine wrapped (nobody can
     ask for its gradient), else an OverflowError saying which edge made it."""
     if node._made is Constant:
-        node.grad = 0.0
         return 0.0
-    why = _("it overflowed")
+    why, error = _("it overflowed"), OverflowError
     for consumer in order:
         local = consumer._local
         if type(local) is tuple and node in consumer._prev:
@@ -914,13 +1015,16 @@ def _not_finite(order, node, g):
                 if parent is node and d - d:
                     why = _("the local derivative of the {op} node for it is {d}",
                             op=repr(consumer._op), d=d)
-    raise OverflowError(_("backward: the gradient reaching {where} is not finite ({g}: {why}); "
+                    if d != d and hasattr(consumer._fn, 'undefined'):     # no real number
+                        why = _("the local derivative of the {op} node for it is {d}: {why}",
+                                op=repr(consumer._op), d=d, why=_(consumer._fn.undefined()))
+                        error = ValueError
+    raise error(_("backward: the gradient reaching {where} is not finite ({g}: {why}); "
                           "no .grad was changed", where=_where(node), g=g, why=why))
 
 
-def _sum_overflow(order, earlier):
-    node = next(n for n in order if n.grad - n.grad)
-    old = earlier[order.index(node)]
+def _sum_overflow(nodes, earlier):
+    node, old = next((n, old) for n, old in zip(nodes, earlier) if n.grad - n.grad)
     return OverflowError(_("backward: adding this pass's gradient to the {old} already in "
                            "{where} overflows; no .grad was changed", old=repr(old),
                            where=_where(node)))

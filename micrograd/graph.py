@@ -8,12 +8,17 @@ name in an explanation is, by construction, a text in the picture.  For every no
                    its label (cleaned, below);
                    a number the engine wrapped (engine.is_constant): that number, '2.0';
                    an unlabelled root: 'L';
-                   another unlabelled node: its expression when that is short, '(a − y)',
+                   another unlabelled node: its expression when that is short, 'x1·w1 + x2·w2',
                    else 'v{i}' — and the picture then shows that name in the node's box
-    formulas[i]  'n = x1w1 + b' — written from the op class (node._fn, node._const), never by
-                 parsing the symbol string; a custom Op is written  symbol(args);  '' for a leaf
+    formulas[i]  'n = x1·w1 + b' — written from the op class (node._fn, node._const), never by
+                 parsing the symbol string; a custom Op is written  symbol(args);  '' for a leaf;
+                 a node named by its expression is just that expression, 'x1·w1'
     titles[i]    the hover text: the full name and the formula
-    ops[i]       the op as its oval shows it: its symbol, with − for a − b and −a
+    ops[i]       the op as its oval shows it: its symbol, with − for a − b and −a, ^2 for a**2
+    precedence[i]  how tightly names[i] binds (NEGATIVE < SUM < PRODUCT < POWER < ATOM; NEGATIVE
+                 for -3.0 and −a): an operand is put in parentheses only when it binds less
+                 tightly than its place needs, so nothing reads tanh((x1·w1)) or (x1·w1) + b
+    spelled[i]   True when names[i] is the node's expression (not a label, a number or v{i})
     roles[i]     'input' (a leaf of yours), 'parameter' (w[l][j][k], b[l][j]), 'constant' (a
                  number the engine wrapped), 'output' (the root) or 'interior'
     neurons[i]   (l, j) when the node belongs to neuron j of layer l (nn's labels w/b/z/a[l][j]…;
@@ -30,6 +35,10 @@ Passes: nn labels every pass's nodes the same (z[1][1] in each example).  The no
 the neuron nodes joined by edges that avoid the shared parameters (and the inputs x[k] they read);
 the loss's own nodes then join the one pass all their computed parents come from, and any other
 node (a target y, a constant) the one pass all its consumers are in.
+
+Expressions are written tight ('x1·w1', 'a^2'), as the lectures write a term inside a formula (the
+steps space out only the chain rule's own product, '∂n/∂w1 · ∂L/∂n'); a power is always '^k', in
+the oval, the names and the formulas alike.
 """
 import re
 
@@ -37,10 +46,12 @@ from . import engine
 from .engine import topological_order
 from .i18n import _
 
-__all__ = ['Graph', 'describe', 'clean_label', 'number', 'wrap', 'exponent', 'MAX_NAME']
+__all__ = ['Graph', 'describe', 'clean_label', 'number', 'wrap', 'exponent', 'group', 'precedence',
+           'MAX_NAME', 'NEGATIVE', 'SUM', 'PRODUCT', 'POWER', 'ATOM']
 
 MAX_NAME, MAX_LINES, MAX_TITLE = 60, 4, 1000
-_SHORT = 16                     # an unlabelled node is named by its expression up to this length
+_SHORT = 20                     # an unlabelled node is named by its expression up to this length
+NEGATIVE, SUM, PRODUCT, POWER, ATOM = range(5)      # how tightly a written expression binds
 _NEURON_LABEL = re.compile(r'([wbza])\[(\d+)\]\[(\d+)\](\[\d+\])?')
 _CONTROL = re.compile(r'[\x00-\x08\x0b-\x1f\x7f]')
 _SURROGATE = re.compile(r'[\ud800-\udfff]')
@@ -60,27 +71,34 @@ class Graph:
         self.index = index = {v: i for i, v in enumerate(order)}
         self.parents = [tuple(index[p] for p in v._prev) for v in order]
         self.roles = [_role(v, root) for v in order]
-        self.names = _names(order, self.parents, self.roles)
-        self.formulas = [f"{self.names[i]} = {self.expression(i)}" if v._prev else ''
-                         for i, v in enumerate(order)]
+        self.names, self.precedence, self.spelled = _names(order, self.parents, self.roles)
+        self.formulas = [self._formula(i) for i in range(len(order))]
         self.titles = [_title(v, f) for v, f in zip(order, self.formulas)]
-        self.ops = [_DRAWN.get(v._fn) or clean_label(v._op or '?') if v._prev else ''
-                    for v in order]
+        self.ops = [_oval(v) if v._prev else '' for v in order]
         self.neurons = _neurons(order, self.parents)
         self.examples, self.n_examples = _examples(order, self.parents, self.neurons, self.roles)
 
     def __len__(self):
         return len(self.order)
 
-    def factor(self, i):
-        """Node i as it is written inside a formula: its name, a negative number in parentheses."""
-        return wrap(self.names[i])
+    def factor(self, i, needs=POWER):
+        """Node i as an operand that must bind at least as tightly as `needs`: 'x1·w1' as a
+        term of a sum, '(x1·w1 + b)' as a factor, a negative number '(-3.0)' in parentheses."""
+        return group(self.names[i], self.precedence[i], needs)
 
     def expression(self, i, args=None):
-        """Node i's op applied to `args` (default: its parents as factors): 'x1 · w1'."""
+        """Node i's op applied to `args` (default: its parents' names), each put in parentheses
+        where the op needs it: 'x1·w1', 'tanh(x1·w1)', '(a − y)^2'.  args: [(text, precedence)]."""
         if args is None:
-            args = [self.factor(p) for p in self.parents[i]]
-        return expression(self.order[i], args)
+            args = [(self.names[p], self.precedence[p]) for p in self.parents[i]]
+        return expression(self.order[i], args)[0]
+
+    def _formula(self, i):
+        if not self.order[i]._prev:
+            return ''
+        if self.spelled[i]:                     # named by its expression: 'x1·w1', not 'x1·w1 = x1·w1'
+            return self.names[i]
+        return f"{self.names[i]} = {self.expression(i)}"
 
 
 def describe(root, who='describe'):
@@ -92,38 +110,92 @@ def describe(root, who='describe'):
 
 # --- formulas, from the op class ------------------------------------------------------------
 
-def _infix(sep):
-    return lambda node, a: sep.join(a)
+def group(text, binds, needs):
+    """`text` (which binds `binds`) in parentheses if its place needs something tighter."""
+    return f"({text})" if binds < needs else text
+
+
+def _infix(sep, left, right, result):
+    def form(node, a):
+        return f"{group(*a[0], left)}{sep}{group(*a[1], right)}", result
+    return form
 
 
 def _pow(node, a):
-    return f"{a[0]}^{exponent(node._const['k'])}"
+    return f"{group(*a[0], ATOM)}^{exponent(node._const['k'])}", POWER
 
 
 def exponent(k):
-    """Pow's constant exponent as written: '2', '0.5'."""
+    """Pow's constant exponent as written: '2', '0.5', '-1'."""
     return f"{int(k)}" if k == int(k) else repr(k)
 
 
 def _weighted_sum(node, a):                     # parents (w1..wn, a1..an, b): b + w1·a1 + …
     n = len(a) // 2
-    return ' + '.join([a[-1]] + [f"{w}·{x}" for w, x in zip(a[:n], a[n:-1])])
+    terms = [f"{group(*w, PRODUCT)}·{group(*x, PRODUCT)}" for w, x in zip(a[:n], a[n:-1])]
+    return ' + '.join([group(*a[-1], SUM)] + terms), SUM
 
 
-_FORMS = {engine.Add: _infix(' + '), engine.Sub: _infix(' − '), engine.Mul: _infix(' · '),
-          engine.Div: _infix(' / '), engine.Neg: lambda node, a: f"−{a[0]}", engine.Pow: _pow,
-          engine.PowValue: lambda node, a: f"{a[0]}^{a[1]}", engine.WeightedSum: _weighted_sum,
-          engine.Log: lambda node, a: f"ln({a[0]})"}          # {Op class: how to write it}
+def _call(symbol):
+    return lambda node, a: (f"{symbol}({', '.join(t for t, _ in a)})", ATOM)
+
+
+_FORMS = {engine.Add: _infix(' + ', SUM, SUM, SUM), engine.Sub: _infix(' − ', SUM, PRODUCT, SUM),
+          engine.Mul: _infix('·', PRODUCT, PRODUCT, PRODUCT),
+          engine.Div: _infix('/', PRODUCT, POWER, PRODUCT),
+          engine.Neg: lambda node, a: (f"−{group(*a[0], POWER)}", NEGATIVE), engine.Pow: _pow,
+          engine.PowValue: lambda node, a: (f"{group(*a[0], ATOM)}^{group(*a[1], ATOM)}", POWER),
+          engine.WeightedSum: _weighted_sum, engine.Log: _call('ln')}   # {Op class: how to write it}
 _DRAWN = {engine.Sub: '−', engine.Neg: '−'}                  # the symbol an oval shows, if not _op
-_INFIX = {engine.Add, engine.Sub, engine.Mul, engine.Div, engine.Neg, engine.WeightedSum}
+
+
+def _oval(v):
+    """The op's oval: its symbol; a power as it is written everywhere else, '^2' (not '**2')."""
+    if v._fn is engine.Pow:
+        return f"^{exponent(v._const['k'])}"
+    if v._fn is engine.PowValue:
+        return '^'
+    return _DRAWN.get(v._fn) or clean_label(v._op or '?')
 
 
 def expression(node, args):
-    """The op written as the lectures write it, with args (names or numbers) filled in."""
+    """(the op written as the lectures write it, how tightly that binds), with args filled in:
+    args are (text, precedence) pairs, names or numbers (see `precedence`)."""
     form = _FORMS.get(node._fn)
     if form is not None:
         return form(node, args)
-    return f"{clean_label(node._op or '?')}({', '.join(args)})"   # a custom Op: symbol(args)
+    return _call(clean_label(node._op or '?'))(node, args)   # a custom Op, tanh, exp: symbol(args)
+
+
+def _is_number(text):
+    try:
+        float(text)
+        return True
+    except ValueError:
+        return False
+
+
+_TOP = re.compile(r"\([^()]*\)|\[[^\[\]]*\]")               # a group, its inside hidden
+
+
+def precedence(text):
+    """How tightly a name or number binds, read from the text: '-3.0', '−a' NEGATIVE; 'a − y',
+    'my loss' SUM; 'x1*w1' PRODUCT; 'a^2' POWER; 'w[1][2][1]', 'tanh(x)', '(a − y)' ATOM."""
+    if text[:1] in ('-', '−'):
+        return NEGATIVE
+    if _is_number(text):                        # '1e-05' is one number, not a difference
+        return ATOM
+    top = text
+    while True:                                 # what is outside every (…) and […]
+        inner = _TOP.sub('', top)
+        if inner == top:
+            break
+        top = inner
+    if re.search(r"[\s+−-]", top):
+        return SUM
+    if re.search(r"[*·/]", top):
+        return PRODUCT
+    return POWER if '^' in top else ATOM
 
 
 # --- names ---------------------------------------------------------------------------------
@@ -163,8 +235,10 @@ def wrap(s):
 
 
 def _names(order, parents, roles):
-    names = []
+    """(names, precedence, spelled): spelled[i] is True when node i is named by its expression."""
+    names, binds, spelled = [], [], []
     for i, v in enumerate(order):
+        expr = False
         if v.label:
             name = clean_label(v.label)
         elif roles[i] == 'constant':
@@ -174,14 +248,14 @@ def _names(order, parents, roles):
         elif not v._prev:                       # a leaf of yours without a label
             name = f"v{i}"
         else:
-            args = [wrap(names[p]) for p in parents[i]]
-            name = expression(v, args)
-            if v._fn in _INFIX:
-                name = f"({name})"
-            if len(name) > _SHORT:
+            name, b = expression(v, [(names[p], binds[p]) for p in parents[i]])
+            expr = len(name) <= _SHORT
+            if not expr:
                 name = f"v{i}"
         names.append(name)
-    return names
+        binds.append(b if expr else precedence(name))
+        spelled.append(expr)
+    return names, binds, spelled
 
 
 def _title(v, formula):

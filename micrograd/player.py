@@ -19,6 +19,7 @@ graphs of up to 300 values), the steps as text and a line saying how to trust th
 controls are `hidden` until the script shows them.
 """
 import html
+import inspect
 import json
 import math
 import numbers
@@ -30,6 +31,7 @@ from .engine import Value, topological_order
 from .files import write_atomic
 from .graph import without_surrogates
 from .i18n import N_, _, get_language, ngettext
+from .layout import GraphTooLarge
 from .player_math import math_lines
 from .render import check_size, draw_dot
 from .renderer import RendererNotFound, png_data_uri, render
@@ -44,6 +46,7 @@ _XML_PREAMBLE = re.compile(r'\A.*?(?=<svg\b)', re.S)    # <?xml …?>, <!DOCTYPE
 _NOISE = re.compile(r'<title>v\d+(?:op)?(?:&#45;&gt;v\d+(?:op)?)?</title>\n?|<!--.*?-->\n?', re.S)
 _STATIC_STEPS = 300      # steps written out as text where the player cannot run (an untrusted notebook)
 _STATIC_PICTURE = 300    # values at most, for the final picture there (a PNG: bigger ones get large)
+_MAX_VALUES = inspect.signature(check_size).parameters['max_nodes'].default   # draw_dot's limit
 ALT = N_("the graph with every value and its final gradient")
 TITLE = N_("micrograd: backpropagation, step by step")
 TRUST = N_("Not trusted, so the step-through player cannot run here: run the cell again, or trust the "
@@ -80,6 +83,7 @@ class Player:
         if not isinstance(leaves, bool):
             raise TypeError(_("step_through: leaves must be True or False, not {leaves}", lang,
                               leaves=repr(leaves)))
+        _refuse_more_values_than(root, _MAX_VALUES, lang)   # before describing a 1e6-node graph
         check_size(root)                        # a graph too big to draw: refused before any step
         order = topological_order(root)
         index = {v: i for i, v in enumerate(order)}
@@ -227,6 +231,23 @@ microgradPlayer("{pid}");</script>
 
 
 _HTML_LANG = {'en': 'en', 'zh': 'zh-CN'}
+
+
+def _refuse_more_values_than(root, limit, lang):
+    """GraphTooLarge if more than `limit` values lead to `root`, found by a walk that stops at the
+    (limit + 1)-th: the cost of a refusal does not grow with the graph."""
+    seen, stack = {root}, [root]
+    while stack:
+        for p in stack.pop()._prev:
+            if p not in seen:
+                if len(seen) == limit:
+                    raise GraphTooLarge(_(
+                        "step_through: this graph has more than {limit} values, too many to draw "
+                        "(draw_dot's max_nodes) and to step through: step through a sub-expression "
+                        "instead (one neuron, one term of the loss, one example's pass)", lang,
+                        limit=f"{limit:,}"))
+                seen.add(p)
+                stack.append(p)
 
 
 def _page_words(lang):

@@ -152,7 +152,7 @@ def _structure(tokens):
         elif t == 'o^' and items and i + 1 < len(tokens):
             sup, i = _operand(tokens, i + 1)
             items[-1] = ['s', [items[-1]], [sup]]
-        elif t == 'o(':
+        elif t == 'o(' or t == 'o[' and items[-1:] == ['o∂']:     # ∂[(a − y)^2] is one group
             group, i = _operand(tokens, i)
             items.append(group)
         else:
@@ -176,16 +176,17 @@ def _structure(tokens):
 
 
 def _operand(tokens, i):
-    """The token at i, or the parenthesised group that starts there (as ['r', items])."""
-    if tokens[i] != 'o(':
+    """The token at i, or the parenthesised (or bracketed) group that starts there (as ['r', items])."""
+    if tokens[i] not in ('o(', 'o['):
         t = tokens[i]
         return (t[1] if isinstance(t, tuple) else t), i + 1
+    opens, closes = tokens[i], {'o(': 'o)', 'o[': 'o]'}[tokens[i]]
     depth, j = 0, i
     while j < len(tokens):
-        depth += tokens[j] == 'o('
-        depth -= tokens[j] == 'o)'
+        depth += tokens[j] == opens
+        depth -= tokens[j] == closes
         j += 1
         if depth == 0:
             break
     inner = tokens[i + 1:j - 1] if depth == 0 else tokens[i + 1:j]
-    return ['r', ['o('] + _structure(inner) + (['o)'] if depth == 0 else [])], j
+    return ['r', [opens] + _structure(inner) + ([closes] if depth == 0 else [])], j

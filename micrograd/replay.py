@@ -165,7 +165,7 @@ def _write(c, readable):
     grad = lambda v: 'dL_d' + names[v]
     root, helpers = arg(c.root), {}
     rule_of = lambda v: _rule(*_op_of(v), [arg(p) for p in v._prev], names[v], f"_d_{names[v]}",
-                              readable, helpers)
+                              readable, helpers, grad(v))
 
     lines = ['    # forward pass: every node from its parents, in topological order']
     check = [root]                              # the values that might have overflowed
@@ -267,12 +267,13 @@ class _Rule:
         self.locals, self.setup = locals, setup
 
 
-def _rule(cls, const, p, o, d, readable, helpers):
+def _rule(cls, const, p, o, d, readable, helpers, g='g'):
     """The engine's arithmetic for op `cls` with parents p and output o, as Python text; the
     same branches as the op's own forward and local_grads, whether readable or not.
 
     A local of '1' means the gradient passes through unchanged (1.0 · g is g, bit for bit).
-    `d` names the tuple of local derivatives of an op run through its own class.
+    `d` names the tuple of local derivatives of an op run through its own class; `g` names the
+    output's gradient (an infinite local derivative, √a at 0, is an error only where g ≠ 0).
     """
     if cls is Add:
         return _Rule([p[0], p[1]], ['1', '1'])
@@ -310,13 +311,16 @@ def _rule(cls, const, p, o, d, readable, helpers):
         if k == int(k):                         # an integer power: never complex; errors raise
             return _Rule(f"{p[0]} ** {_literal(k)}",
                          [f"{_literal(k)} * {p[0]} ** {_literal(k - 1)}"])
-        # math.pow raises where the engine raises (a < 0; a = 0 with k < 0, or k < 1 for ∂)
+        # math.pow raises where the engine raises (a < 0; a = 0 with k < 0; for ∂, a = 0 with
+        # k < 1 — the engine's infinite slope — when a gradient flows through it)
         return _Rule(f"math.pow({p[0]}, {_literal(k)})",
-                     [f"{_literal(k)} * math.pow({p[0]}, {_literal(k - 1)})"])
+                     [f"({_literal(k)} * math.pow({p[0]}, {_literal(k - 1)}) if {p[0]} or {g} "
+                      f"else 0.0)" if k < 1 else
+                      f"{_literal(k)} * math.pow({p[0]}, {_literal(k - 1)})"])
     if cls is PowValue:                         # a ** b, ∂a: b·aᵇ⁻¹ (0 if b = 0), ∂b: aᵇ·ln a
         a, b = p
         return _Rule(f"math.pow({a}, {b})",
-                     [f"(0.0 if {b} == 0 else {b} * math.pow({a}, {b} - 1.0))",
+                     [f"(0.0 if {b} == 0 or not ({a} or {g}) else {b} * math.pow({a}, {b} - 1.0))",
                       f"({o} * math.log({a}) if {a} != 0 or {b} <= 0 else 0.0)"])
     # Any other op runs through its own forward and local_grads, with the engine's checks.
     name = helpers.setdefault(cls, _helper_name(cls, helpers, readable))

@@ -3,19 +3,27 @@
     ∂L/∂parent += ∂node/∂parent · ∂L/∂node          (one `Term`: the rule on one edge)
 
 `backward_steps(root)` has one `BackwardStep` per node, in reverse topological order: the node whose
-gradient ∂L/∂node is now complete and is pushed back to its parents.  When a value feeds several
-nodes, its gradient is the sum over those paths, and the term that completes it lists them all:
+gradient ∂L/∂node is now complete and is pushed back to its parents.  A number the engine wrapped
+(the ½ of a cost) has no step: the line of the edge into it says all there is.  When a value feeds
+several nodes, its gradient is the sum over those paths, and the term that completes it lists them
+all, the rule on one line and its numbers on the next (each wraps where the pane ends):
 
-    ∂l/∂a = ∂z'/∂a · ∂l/∂z' + ∂z''/∂a · ∂l/∂z'' = w3 · ∂l/∂z' + w4 · ∂l/∂z''
+    ∂l/∂a = ∂z'/∂a · ∂l/∂z' + ∂z''/∂a · ∂l/∂z''
+    = w3 · 0.14 + w4 · 0.24 = (-0.14) + 0.71 = 0.57  (all 2 paths, added up)
+
+A step's last line names the leaves whose gradient it completes, so a learner need not read a step
+of their own for each: 'w[3][1][1], w[3][1][2], b[3][1]: parameters, done'.
 
 The steps keep their own gradients (never `.grad`), added in `backward()`'s order, so they end on
 exactly the numbers `backward()` gives.  `forward_steps(root)` has one `ForwardStep` per node in
 topological order: its formula and its value.
 
 Names and formulas are graph.describe's, the same the picture shows: a label; a number the engine
-wrapped as that number; an unlabelled node as its short expression `(a − y)`, else `v{i}` (i = its
-index in `topological_order(root)`, its id in the SVG); L is the root's name ('L' if unlabelled).
-Formulas follow the op class, so a custom Op is written `symbol(args)` whatever its symbol.
+wrapped as that number; an unlabelled node as its short expression `x1·w1 + x2·w2`, else `v{i}` (i =
+its index in `topological_order(root)`, its id in the SVG); L is the root's name ('L' if unlabelled).
+Formulas follow the op class, so a custom Op is written `symbol(args)` whatever its symbol.  A name
+that is a sum or a product is bracketed in the ∂ notation, ∂o/∂(x1·w1), and one that starts with a
+parenthesis in square brackets, ∂L/∂[(a − y)^2]: never two parentheses in a row.
 
 Fields added for issue 11 (the older ones are unchanged; all are plain data):
     Term.at_root        True on the root's own edges: explain() then reads '∂C0/∂(a − y) = 2·(a − y)
@@ -28,15 +36,15 @@ Fields added for issue 11 (the older ones are unchanged; all are plain data):
     BackwardStep.learner / ForwardStep.role, BackwardStep.role
                         True when the step ran the learner's `_backward`; the node's role in
                         graph.describe ('input', 'constant', 'parameter', 'output', 'interior')
+Added for issue 19: BackwardStep.done, the (name, role) of each leaf whose gradient the step completes.
 A sum over more than 8 paths is written with its first 3 and last 2 terms and '…', and Hung-yi
 Lee's bracket form only for up to 8 paths, so the text of all steps stays linear in the edges.
 """
-import re
 from dataclasses import dataclass, field, replace
 
 from . import engine
 from .engine import Value
-from .graph import describe, exponent, number, wrap
+from .graph import ATOM, POWER, PRODUCT, describe, exponent, group, number, precedence, wrap
 from .i18n import _, ngettext
 
 __all__ = ['Term', 'BackwardStep', 'ForwardStep', 'Steps', 'backward_steps', 'forward_steps',
@@ -83,14 +91,13 @@ class Term:
                      "with {dnode} = 1 it adds {local})", lang, dL=dL, before=_num(self.before),
                      after=_num(self.grad), added=_num(self.product),
                      dnode=f"{_d(self.L, self.node_name)}", local=_num(self.local))
-        if self.terms:
+        if self.terms:      # the rule, then its numbers (each path's local value was said with it)
             shown = _few(self.terms)            # a value used 1,500 times: not 1,500 products
             symbols = ' + '.join(t.symbols() if t else '…' for t in shown)
             names = ' + '.join(t.product_text() if t else '…' for t in shown)
             products = ' + '.join(_wrap(_num(t.product)) if t else '…' for t in shown)
-            where = _where([t for t in shown if t],
-                           _("all {paths} paths, added up", lang, paths=self.paths))
-            return f"{dL} = {symbols} = {names} = {products} = {_num(self.grad)}{where}"
+            where = _where([], _("all {paths} paths, added up", lang, paths=self.paths))
+            return f"{dL} = {symbols}\n= {names} = {products} = {_num(self.grad)}{where}"
         text = f"{self.symbols()} = {self.product_text()} = {_num(self.product)}"
         if self.at_root:                    # '∂C0/∂(a − y) = 2·(a − y) = -0.856', not '· ∂C0/∂C0'
             text = f"{self.local_name} = {_num(self.product)}"
@@ -119,6 +126,7 @@ class BackwardStep:
     value: Value = field(default=None, repr=False, compare=False)
     role: str = ''          # the node's role in graph.describe: input, constant, parameter, …
     learner: bool = False   # pushed by the learner's own `_backward` (micrograd-style), not an Op
+    done: tuple = ()        # (name, role) of each leaf whose gradient this step completes
 
     def explain(self, lang=None):
         """The step in words, then one line per chain-rule product (lang='zh': in Chinese)."""
@@ -138,13 +146,15 @@ class BackwardStep:
             lines = [_("{head}: push it back through {formula}", lang, head=head,
                        formula=self.formula)]
         for t in self.terms:
-            lines.append('  ' + t.explain(lang))
+            lines.append('  ' + t.explain(lang).replace('\n', '\n      '))
             if 1 < len(self.incoming) <= _LISTED and len(self.terms) <= _LISTED:
                 # Hung-yi Lee's form σ'(z)·[w3·∂l/∂z' + w4·∂l/∂z''], while it is short: the text
                 # stays linear in the number of edges
                 paths = ' + '.join(f"{i.local_name} · {_d(self.L, i.node_name)}" for i in self.incoming)
                 lines.append(_("    (that is {dL} = {local} · [{paths}])", lang,
                                dL=f"{_d(self.L, t.parent_name)}", local=t.local_name, paths=paths))
+        if self.done:
+            lines.append('  ' + _done(self.done, lang))
         return '\n'.join(lines)
 
     def __str__(self):
@@ -217,7 +227,7 @@ def backward_steps(root, graph=None):
         local_names = _local_names(g, i)
         terms = []
         for k, (p, d) in enumerate(zip(g.parents[i], local)):
-            product = d * up
+            product = d * up if up else 0.0     # a zero gradient flows nowhere, as in backward()
             if closure:                     # what the learner's closure really added
                 product = added[k]
                 grads[p] = before[k] + product
@@ -230,8 +240,15 @@ def backward_steps(root, graph=None):
             if term.path == term.paths > 1:
                 term = replace(term, terms=tuple(received[p]))
             terms.append(term)
+        if g.roles[i] == 'constant':
+            continue                        # a number in a formula: its line says all there is
+        done = tuple((names[t.parent], g.roles[t.parent]) for t in terms
+                     if t.path == t.paths and not g.parents[t.parent])
         steps.append(BackwardStep(len(steps) + 1, i, names[i], L, g.formulas[i], up, tuple(terms),
-                                  tuple(received[i]), node, role=g.roles[i], learner=bool(closure)))
+                                  tuple(received[i]), node, role=g.roles[i], learner=bool(closure),
+                                  done=done))
+    if any(grad - grad for grad in grads):      # inf or nan: backward()'s error, naming the edge
+        engine._first_not_finite(order, dict(zip(order, grads)))
     return steps
 
 
@@ -276,7 +293,8 @@ def forward_steps(root, graph=None):
     for i, node in enumerate(g.order):
         numbers = ''
         if node._prev:
-            numbers = g.expression(i, [wrap(number(p.data)) for p in node._prev])
+            numbers = g.expression(i, [(number(p.data), precedence(number(p.data)))
+                                       for p in node._prev])
         steps.append(ForwardStep(i + 1, i, g.names[i], g.parents[i], g.formulas[i], numbers,
                                  node.data, node, role=g.roles[i]))
     return steps
@@ -305,39 +323,46 @@ def print_steps(root, lang=None):
 # --- local derivatives by name ----------------------------------------------------------------
 
 def _local_names(g, i):
-    """∂node/∂parent for each parent, in symbols: for a·b the other factor, for tanh (1 − o²)…
+    """∂node/∂parent for each parent, in symbols: for a·b the other factor, for tanh (1 − o^2)…
 
     Chosen by the op class (node._fn), so a custom Op whose symbol is '*' is never read as Mul."""
-    node, o = g.order[i], g.names[i]
-    f = [g.factor(p) for p in g.parents[i]]
+    node, ps = g.order[i], g.parents[i]
     fn = node._fn
     if fn is engine.Add:
         return ['1', '1']
     if fn is engine.Mul:
-        return [f[1], f[0]]
+        return [g.factor(ps[1], PRODUCT), g.factor(ps[0], PRODUCT)]
     if fn is engine.WeightedSum:
+        f = [g.factor(p, PRODUCT) for p in ps]
         n = len(f) // 2
         return f[n:-1] + f[:n] + ['1']
     if fn is engine.PowValue:
-        return [f"{f[1]}·{f[0]}^({f[1]} − 1)", f"{f[0]}^{f[1]}·ln {f[0]}"]
+        a, b = g.factor(ps[0], ATOM), g.factor(ps[1], ATOM)
+        return [f"{b}·{a}^({b} − 1)", f"{a}^{b}·ln {a}"]
     if fn is engine.Pow:
         k = node._const['k']
         if k == 1:
             return ['1']
-        return [f"{exponent(k)}·{f[0]}" if k == 2 else f"{exponent(k)}·{f[0]}^{exponent(k - 1)}"]
+        factor = group(exponent(k), precedence(exponent(k)), PRODUCT)
+        if k == 2:
+            return [f"{factor}·{g.factor(ps[0], PRODUCT)}"]
+        return [f"{factor}·{g.factor(ps[0], ATOM)}^{exponent(k - 1)}"]
     if fn is engine.Sub:
         return ['1', '(−1)']
     if fn is engine.Div:
-        return [f"1/{f[1]}", f"(−{f[0]}/{f[1]}²)"]
+        return [f"1/{g.factor(ps[1], POWER)}",
+                f"(−{g.factor(ps[0], POWER)}/{g.factor(ps[1], ATOM)}^2)"]
     if fn is engine.Neg:
         return ['(−1)']
-    a = f[0] if f else ''
-    one = {engine.Exp: f"exp({a})", engine.Log: f"1/{a}", engine.Tanh: f"(1 − {o}²)",
+    if fn is engine.Log:
+        return [f"1/{g.factor(ps[0], POWER)}"]
+    a = g.names[ps[0]] if ps else ''            # inside a function's parentheses: as it is
+    one = {engine.Exp: f"exp({a})", engine.Tanh: f"(1 − {g.factor(i, ATOM)}^2)",
            engine.Sigmoid: f"σ'({a})", engine.Relu: f"ReLU'({a})", engine.Sin: f"cos({a})",
            engine.Cos: f"−sin({a})"}
     if fn in one:
         return [one[fn]]
-    return [f"{_d(o, g.names[p])}" for p in g.parents[i]]    # an Op we don't know: say what it is
+    return [f"{_d(g.names[i], g.names[p])}" for p in ps]    # an Op we don't know: say what it is
 
 
 _LISTED = 8                 # a sum of more paths is written with its first and last few, and …
@@ -354,9 +379,7 @@ def _where(terms, *notes):
     for t in terms:
         name = t.local_name
         if not _is_number(name):
-            if name.startswith('(') and name.endswith(')'):
-                name = name[1:-1]
-            shown.setdefault(name, t.local)
+            shown.setdefault(_ungroup(name), t.local)
     parts = [f"{n} = {_num(v)}" for n, v in shown.items()] + list(notes)
     return '  (' + '; '.join(parts) + ')' if parts else ''
 
@@ -366,10 +389,41 @@ _num, _wrap = number, wrap
 
 def _is_number(s):
     try:
-        float(s.strip('()'))
+        float(s.strip('()').replace('−', '-'))
         return True
     except ValueError:
         return False
+
+
+def _ungroup(name):
+    """'a + b' for '(a + b)': the parentheses of one group around the whole name, taken off."""
+    depth = 0
+    for k, c in enumerate(name):
+        depth += c == '('
+        depth -= c == ')'
+        if depth == 0:
+            return name[1:-1] if k == len(name) - 1 and name[0] == '(' else name
+    return name
+
+
+def _done(done, lang=None):
+    """'w[3][1][1], w[3][1][2], b[3][1]: parameters, done': the leaves a step completes, by role."""
+    roles = {}
+    for name, role in done:
+        roles.setdefault(role, []).append(name)
+    said = []
+    for role, names in roles.items():
+        joined = _(", ", lang).join(names)
+        if role == 'constant':
+            said.append(ngettext("{names}: a constant, done", "{names}: constants, done",
+                                 len(names), lang, names=joined))
+        elif role == 'parameter':
+            said.append(ngettext("{names}: a parameter, done", "{names}: parameters, done",
+                                 len(names), lang, names=joined))
+        else:
+            said.append(ngettext("{names}: an input, done", "{names}: inputs, done",
+                                 len(names), lang, names=joined))
+    return _("; ", lang).join(said)
 
 
 def _kind(role, lang=None):
@@ -380,14 +434,12 @@ def _kind(role, lang=None):
 
 
 def _d(top, bottom):
-    """'∂L/∂w1', with a name that is itself a sum or product in parentheses: ∂o/∂(x1*w1 + x2*w2)."""
+    """'∂L/∂w1', with a name that is itself a sum or product in parentheses: ∂o/∂(x1·w1 + x2·w2),
+    and in brackets if it starts with one: ∂L/∂[(a − y)^2], never ∂((a − y)^2)."""
     return f"∂{_whole(top)}/∂{_whole(bottom)}"
 
 
 def _whole(name):
-    if _OPERATOR.search(name) and not (name.startswith('(') and name.endswith(')')):
-        return f"({name})"
-    return name
-
-
-_OPERATOR = re.compile(r"[\s+*/·^−-]")
+    if precedence(name) == ATOM:
+        return name
+    return f"[{name}]" if name.startswith('(') else f"({name})"

@@ -137,9 +137,11 @@ class Adam(Optimizer):
             root_v_hat = math.sqrt(v[i]) / math.sqrt(1 - b2 ** t)    # √ first: v/(1−β₂ᵗ) may overflow
             try:
                 new.append(p.data - self.lr * m_hat / (root_v_hat + self.eps))
-            except ZeroDivisionError:
-                raise self._failure(i, _("m̂/(√v̂ + ε) is 0/0: its gradient has been 0 so far "
-                                         "and eps = 0 (give eps > 0, e.g. 1e-8)")) from None
+            except ZeroDivisionError:           # √v̂ = 0 only if every g² so far was 0 in floats
+                raise self._failure(i, _("m̂/(√v̂ + ε) divides by 0: every gradient of it so far "
+                                         "was 0 or too small to square (g² underflows to 0; this "
+                                         "one is {g}) and eps = 0 (give eps > 0, e.g. 1e-8)",
+                                         g=repr(g[i]))) from None
         self._commit(new, m=m, v=v, t=t)
 
 

@@ -532,6 +532,25 @@ def test_source_and_replay_take_the_engines_branches_at_a_zero_exponent():
     assert math_isfinite(root.data) and bits(x.grad) == bits(run_source(micrograd.compile(root, [x]), (-0.0,))[1][0])
 
 
+def test_source_of_a_square_root_at_0_where_no_gradient_flows_is_the_engines():
+    """√a at a = 0 has an infinite slope: the engine refuses it only if a gradient flows through it
+    (found by hypothesis: `.source` raised "math domain error" where the engine gave 0)."""
+    for k, dead in [(0.5, True), (0.5, False), (1 / 3, True)]:
+        for power in (lambda a: a ** k, lambda a: a ** Value(k)):
+            a = Value(0.0, label='a')
+            root = (power(a) * 0.0 if dead else power(a)) + a
+            f = micrograd.compile(root, [a])
+            if dead:
+                root.backward()
+                value, grads = run_source(f, (0.0,))
+                assert (value, grads[0]) == (root.data, a.grad) == (0.0, 1.0)
+            else:
+                with pytest.raises((ArithmeticError, ValueError)):
+                    root.backward()
+                with pytest.raises((ArithmeticError, ValueError)):
+                    run_source(f, (0.0,))
+
+
 def math_isfinite(x):
     return x - x == 0
 

@@ -41,7 +41,7 @@ def test_backward_interrupted_at_any_line_leaves_all_old_or_all_new_gradients():
     assert new == [2 * g for g in old]
     for n, g in zip(order, old):
         n.grad = g
-    hit = 0
+    hit, after = 0, []
     for k in range(1, 10_000):
         count = 0
 
@@ -64,14 +64,25 @@ def test_backward_interrupted_at_any_line_leaves_all_old_or_all_new_gradients():
         finally:
             sys.settrace(None)
         state = _grads(order)
+        # The tracer raises at a `with` line as its block closes, before the lock's __exit__ runs,
+        # where CPython never looks for a real signal (it does once __exit__ has returned): let go
+        # of the lock that this skipped.
+        while engine._ADDING._is_owned():
+            engine._ADDING.release()
         if not interrupted:
             assert state == new, f"backward finished after {k - 1} lines but gave other gradients"
             break
         hit += 1
-        assert state == old, f"an interrupt at engine line event {k} left mixed gradients"
+        if state == new:                        # the pass was all added: only lines closing up
+            after.append(k)
+            for n, g in zip(order, old):
+                n.grad = g
+        else:
+            assert state == old, f"an interrupt at engine line event {k} left mixed gradients"
     else:
         pytest.fail("backward never finished")
     assert hit > 50, f"only {hit} interrupt points were tried"
+    assert len(after) <= 2, f"interrupts at line events {after} came after the pass was added"
 
 
 def test_an_error_in_the_learners_own_backward_leaves_the_old_gradients():

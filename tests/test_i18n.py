@@ -136,13 +136,135 @@ def test_regional_codes_are_accepted():
     assert i18n.get_language('en_GB') == 'en'
 
 
-def test_an_unknown_language_is_refused_by_name(monkeypatch):
+def test_an_unknown_language_is_refused_by_name():
     with pytest.raises(ValueError, match=r"set_language: unknown language 'fr'; choose one of 'en', 'zh'"):
         micrograd.set_language('fr')
-    monkeypatch.setenv('MICROGRAD_LANG', 'klingon')
-    with pytest.raises(ValueError, match=r"MICROGRAD_LANG: unknown language 'klingon'"):
-        _("by hand")
-    monkeypatch.delenv('MICROGRAD_LANG')
+    with pytest.raises(ValueError, match=r"lang: unknown language 'fr'"):
+        _("by hand", lang='fr')
+
+
+@pytest.mark.parametrize('env, expected, warns', [
+    ('klingon', 'en', True), ('xx', 'en', True), ('C.UTF-8', 'en', False), ('C', 'en', False),
+    ('POSIX', 'en', False), ('en_US.UTF-8', 'en', False), ('zh_CN.UTF-8', 'zh', False),
+    ('zh_TW.Big5', 'zh', False), ('sr_RS@latin', 'en', True), ('fr_FR:zh_CN:en', 'zh', False),
+    ('de_DE:fr', 'en', True),
+])
+def test_a_microgard_lang_we_do_not_speak_is_english_with_one_warning(env, expected, warns,
+                                                                       monkeypatch):
+    """Issue 21, item 6: a locale value, or a language we do not have, is never an error: every
+    library message used to become "ValueError: ... unknown language" instead."""
+    import warnings
+    monkeypatch.setenv('MICROGRAD_LANG', env)
+    i18n._from_environment.cache_clear()             # the warning is once per process and value
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter('always')
+        said = [_("by hand") for _n in range(3)]
+        with pytest.raises(ValueError) as error:     # the library's own error, in its language
+            micrograd.Value(-1.0, label='x').log()
+    assert str(error.value) == {'en': "log: log() of a non-positive value, at log(x=-1.0)",
+                                'zh': "log：log() 的参数不是正数，出错处：log(x=-1.0)"}[expected]
+    assert i18n.get_language() == expected
+    assert said == [{'en': "by hand", 'zh': "手算"}[expected]] * 3
+    ours = [str(w.message) for w in caught if issubclass(w.category, i18n.LanguageWarning)]
+    assert ours == ([f"MICROGRAD_LANG={env!r} names no language micrograd speaks (en, zh): "
+                     "speaking English"] if warns else [])
+
+
+@pytest.fixture
+def catalogue(tmp_path, monkeypatch):
+    """write(bytes or None): the zh catalogue is these bytes (None: there is none) from now on."""
+    real = open(os.path.join(i18n.LOCALE, 'zh.po'), 'rb').read()
+
+    def write(data):
+        if data is not None:
+            (tmp_path / 'zh.po').write_bytes(data)
+        monkeypatch.setattr(i18n, 'LOCALE', str(tmp_path))
+        i18n.translations.cache_clear()
+        return real
+    yield write
+    monkeypatch.undo()
+    i18n.translations.cache_clear()                 # the real catalogue again for the next test
+
+
+def _cut_inside_a_string(real):
+    at = real.index('msgstr "手算"'.encode()) + len('msgstr "手'.encode())
+    return real[:at]                                # a complete character, then the line ends
+
+
+def _cut_inside_a_character(real):
+    return real[:real.index('手算'.encode()) + 1]  # the first of 手's three bytes
+
+
+@pytest.mark.parametrize('damage, error', [
+    (lambda real: None, "No such file or directory"),
+    (_cut_inside_a_string, "not a quoted string"),
+    (_cut_inside_a_character, "can't decode byte"),
+    (lambda real: real.decode('utf-8').encode('gb18030'), "can't decode byte"),
+], ids=['missing', 'truncated in a string', 'truncated in a character', 'not UTF-8'])
+def test_a_catalogue_that_cannot_be_read_is_english_with_one_warning(damage, error, catalogue):
+    import warnings
+    catalogue(damage(catalogue(None)))
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter('always')
+        said = [_("by hand", lang='zh'), _("by hand", lang='zh')]
+        with micrograd.i18n.language('zh'):
+            with pytest.raises(ValueError, match=r"^log: log\(\) of a non-positive value"):
+                micrograd.Value(-1.0, label='x').log()
+    assert said == ["by hand", "by hand"]
+    ours = [str(w.message) for w in caught if issubclass(w.category, i18n.LanguageWarning)]
+    assert len(ours) == 1 and ours[0].startswith("the zh catalogue ") and error in ours[0], ours
+    assert ours[0].endswith(": speaking English")
+
+
+def test_with_language_is_per_thread():
+    """Issue 21, item 6: four threads, each in its own `with language()`, all inside their blocks at
+    once (a barrier): each speaks its own language throughout, and none leaks out — 20 times over,
+    at a 1 µs switch interval."""
+    import threading
+    langs = ['zh', 'en', 'zh', 'en']
+    switch = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)
+    try:
+        for trial in range(20):
+            barrier, heard = threading.Barrier(len(langs)), [[] for _ in langs]
+
+            def speak(k):
+                with micrograd.i18n.language(langs[k]):
+                    barrier.wait(timeout=60)        # a thread that failed breaks it: no hang
+                    for _n in range(50):
+                        heard[k].append((i18n.get_language(), _("by hand")))
+                    barrier.wait(timeout=60)
+                heard[k].append((i18n.get_language(), None))
+
+            threads = [threading.Thread(target=speak, args=(k,)) for k in range(len(langs))]
+            for t in threads:
+                t.start()
+            for t in threads:
+                t.join(timeout=120)
+            assert not any(t.is_alive() for t in threads), f"trial {trial}: a thread never ended"
+            for k, lang in enumerate(langs):
+                word = {'en': "by hand", 'zh': "手算"}[lang]
+                assert heard[k][:-1] == [(lang, word)] * 50, (trial, k, set(heard[k]))
+                assert heard[k][-1] == ('en', None), (trial, k)
+            assert i18n.get_language() == 'en', f"trial {trial}: left {i18n.get_language()!r}"
+    finally:
+        sys.setswitchinterval(switch)
+
+
+def test_set_language_inside_a_block_lasts_to_its_end_and_is_the_process_default_outside():
+    with micrograd.i18n.language('en'):
+        assert micrograd.set_language('zh') == 'zh'
+        assert _("by hand") == "手算"
+    assert i18n.get_language() == 'en'              # the block's choice ended with it
+    micrograd.set_language('zh')
+    import threading
+    seen = []
+    t = threading.Thread(target=lambda: seen.append(i18n.get_language()))
+    t.start()
+    t.join()
+    assert seen == ['zh']                           # set_language is the whole process's
+    with micrograd.i18n.language(None):
+        assert i18n.get_language() == 'zh'
 
 
 def test_environment_variable(monkeypatch):

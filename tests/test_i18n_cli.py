@@ -125,6 +125,23 @@ def test_microgard_lang_environment_reaches_the_cli(tmp_path):
     assert 'picture: f.svg' in out                  # --lang outranks the environment
 
 
+@pytest.mark.parametrize('value, warns', [('xx', True), ('C.UTF-8', False), ('en_US.UTF-8', False)])
+def test_a_microgard_lang_we_do_not_speak_is_english_with_one_line_of_warning(value, warns,
+                                                                               tmp_path):
+    """Issue 21, item 6: every command, --help included, used to end in a traceback."""
+    env = dict(os.environ, MICROGRAD_LANG=value)
+    warning = (f"micrograd: warning: MICROGRAD_LANG={value!r} names no language micrograd speaks "
+               "(en, zh): speaking English\n") if warns else ''
+    p = run('--help', cwd=tmp_path, env=env)
+    assert (p.returncode, p.stderr) == (0, warning) and p.stdout.startswith('usage: micrograd')
+    p = run('graph', 'log(x)', 'x=-1', cwd=tmp_path, env=env)
+    assert p.returncode == 2 and p.stderr.startswith(
+        warning + "micrograd graph: error: cannot compute it at these values: log: log() of a "
+                  "non-positive value, at log(x=-1.0)"), p.stderr
+    p = run('graph', 'x*y', 'x=2', 'y=3', '-o', 'f.svg', '--lang', 'zh', cwd=tmp_path, env=env)
+    assert p.returncode == 0 and '图片：f.svg' in p.stdout and p.stderr == ''    # --lang: no warning
+
+
 def test_lang_is_restored_after_main(capsys):
     import micrograd
     in_process(['graph', 'x', 'x=1', '--lang', 'zh'], capsys)

@@ -57,8 +57,19 @@ def _learner_closure():
     return d
 
 
+def _mlp():
+    from test_explanations import mlp_loss
+    return mlp_loss()
+
+
+def _unlabelled():
+    from test_explanations import lecture_neuron
+    return lecture_neuron()
+
+
 GRAPHS = {'lecture neuron': _lecture, '3Blue1Brown chain': _chain, 'Hung-yi Lee': _lee,
-          'Nielsen': _nielsen, 'matrix form': _matrix, "learner's _backward": _learner_closure}
+          'Nielsen': _nielsen, 'matrix form': _matrix, "learner's _backward": _learner_closure,
+          'MLP(3, [4, 4, 1]) loss': _mlp, 'neuron with unlabelled sums': _unlabelled}
 
 
 def _texts(root, lang):
@@ -90,6 +101,23 @@ def test_the_multi_path_sum_in_both_languages():
     assert '全部 2 条路径相加' in term.explain(lang='zh')
     first = next(t for s in steps for t in s.terms if t.parent_name == 'a[1][1]' and t.path == 1)
     assert '第 1 条路径，共 2 条，目前累计' in first.explain(lang='zh')
+
+
+def test_the_leaves_a_step_completes_in_both_languages():
+    steps = backward_steps(_mlp())
+    z = next(s for s in steps if s.name == 'z[3][1]')
+    assert z.explain().splitlines()[-1] == \
+        "  w[3][1][1], w[3][1][2], w[3][1][3], w[3][1][4], b[3][1]: parameters, done"
+    assert z.explain(lang='zh').splitlines()[-1] == \
+        "  w[3][1][1]，w[3][1][2]，w[3][1][3]，w[3][1][4]，b[3][1]：参数，梯度已完整"
+    assert steps[0].explain(lang='zh').splitlines()[-1] == "  0.5：常数，梯度已完整"
+    n = next(s for s in backward_steps(_unlabelled()) if s.name == 'n')
+    assert n.explain(lang='zh').splitlines()[-1] == "  b：输入，梯度已完整"
+    first = next(s for s in steps if s.name == 'z[1][1]')
+    assert first.explain().splitlines()[-1] == ("  w[1][1][1], w[1][1][2], w[1][1][3], b[1][1]: "
+                                                "parameters, done; x[1], x[2], x[3]: inputs, done")
+    assert first.explain(lang='zh').splitlines()[-1] == (
+        "  w[1][1][1]，w[1][1][2]，w[1][1][3]，b[1][1]：参数，梯度已完整；x[1]，x[2]，x[3]：输入，梯度已完整")
 
 
 def test_set_language_reaches_the_steps():

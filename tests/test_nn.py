@@ -389,13 +389,31 @@ def _labelled(*data_grad):
 def test_finding_4_adam_eps_0_with_a_zero_gradient_is_an_error_that_moves_nothing():
     ps = _labelled((1.0, 0.5), (2.0, 0.0), (3.0, 0.5))
     opt = nn.Adam(ps, lr=0.1, eps=0.0)
-    with pytest.raises(FloatingPointError, match=r"parameter 'w2': m̂/\(√v̂ \+ ε\) is 0/0.*eps > 0"):
+    with pytest.raises(FloatingPointError, match=r"parameter 'w2': m̂/\(√v̂ \+ ε\) divides by 0.*"
+                                                 r"this one is 0\.0\) and eps = 0.*eps > 0"):
         opt.step()                              # was ZeroDivisionError after moving w1
     assert [p.data for p in ps] == [1.0, 2.0, 3.0]
     assert (opt.t, opt.m, opt.v) == (0, [0.0] * 3, [0.0] * 3)
     ps[1].grad = 0.25                           # with every gradient non-zero, eps = 0 is fine
     opt.step()
     assert [p.data for p in ps] == pytest.approx([0.9, 1.9, 2.9], rel=1e-12)
+
+
+def test_adam_eps_0_with_a_gradient_too_small_to_square_says_so():
+    """Issue 21, item 10: a 1e-200 gradient squares to 0, so √v̂ = 0 as for a zero gradient; the
+    message said "its gradient has been 0 so far", which was not true."""
+    ps = _labelled((1.0, 0.5), (2.0, 1e-200))
+    opt = nn.Adam(ps, lr=0.1, eps=0.0)
+    with pytest.raises(FloatingPointError) as e:
+        opt.step()
+    assert str(e.value) == (
+        "Adam.step: parameter 'w2': m̂/(√v̂ + ε) divides by 0: every gradient of it so far was 0 or "
+        "too small to square (g² underflows to 0; this one is 1e-200) and eps = 0 (give eps > 0, "
+        "e.g. 1e-8) (data 2.0, grad 1e-200, lr 0.1); no parameter was changed")
+    assert [p.data for p in ps] == [1.0, 2.0] and opt.t == 0
+    opt.eps = 1e-8                              # with eps > 0 the step is taken: w2 moves by ~1e-193
+    opt.step()
+    assert opt.t == 1 and ps[1].data == 2.0 and ps[0].data == pytest.approx(0.9, rel=1e-8)
 
 
 def _optimisers():

@@ -71,7 +71,7 @@ def test_saved_chinese_page_next_slider_keys_play(page, tmp_path):
     at8 = state(player)
     assert at8['current'] == v['x1w1'] and '第 8 步，共 10 步' in at8['status']
     assert '∂o/∂w1 = ∂x1w1/∂w1 · ∂o/∂x1w1 = x1 · 0.5 = 1.0  (x1 = 2.0)' in at8['status']
-    assert '已经完整：经过 x1w1 = x1 · w1 往回传' in at8['status']
+    assert '已经完整：经过 x1w1 = x1·w1 往回传' in at8['status']
     grads = {k: at8['values'][i][1] for k, i in v.items()}
     assert grads['x1'] == 'grad -1.5000' and grads['w1'] == 'grad 1.0000' and grads['x2'] == 'grad 0.5000'
     ARTIFACTS.mkdir(exist_ok=True)
@@ -104,7 +104,7 @@ def test_chinese_forward_pass_switch_and_leaf_steps(page, tmp_path):
     click_next_zh(player, 3)
     s = state(player)
     assert s['current'] == v['x1w1'] and '前向传播 · 第 3 步，共 10 步' in s['status']
-    assert 'x1w1 = x1 · w1 = 2.0 · (-3.0) = -6.0' in s['status']
+    assert 'x1w1 = x1·w1 = 2.0·(-3.0) = -6.0' in s['status']
     assert s['values'][v['x1w1']][0] == 'data -6.0000'
     player.get_by_label('反向传播').check()
     assert '反向传播 · 就绪' in state(player)['status']

@@ -263,6 +263,88 @@ def test_from_torch_refuses_what_is_not_an_mlp(torch, modules, message):
         nn.MLP.from_torch(torch.nn.Sequential(*modules(torch)))
 
 
+def _look_alikes(torch):
+    """Modules that pass for torch's by name or by class, computing something else (issue 21,
+    item 8: each was carried over as the built-in, its outputs different with no error)."""
+    class Tanh(torch.nn.Module):                # the name only
+        def forward(self, x):
+            return torch.sigmoid(x)
+
+    class ReLU(torch.nn.Module):
+        def forward(self, x):
+            return 2 * x
+
+    class SigmoidTanh(torch.nn.Tanh):           # a subclass whose forward is sigmoid
+        def forward(self, x):
+            return torch.sigmoid(x)
+
+    class Scaled(torch.nn.Linear):
+        def forward(self, x):
+            return 10 * super().forward(x)
+
+    hooked, patched = torch.nn.Tanh(), torch.nn.Tanh()
+    hooked.register_forward_hook(lambda module, inputs, out: 2 * out)
+    patched.forward = torch.sigmoid
+    return {'Tanh by name': (Tanh(), r"module 1 \(test_torch\.[\w.<>]*Tanh\) cannot be carried over "
+                                     r"\(not torch\.nn\.Tanh: a subclass or a module of the same name"),
+            'ReLU by name': (ReLU(), r"\(not torch\.nn\.ReLU"),
+            'a subclass of Tanh': (SigmoidTanh(), r"SigmoidTanh\) cannot be carried over \(not "
+                                                  r"torch\.nn\.Tanh"),
+            'a subclass of Linear': (Scaled(3, 1), r"Scaled\) cannot be carried over \(not "
+                                                   r"torch\.nn\.Linear"),
+            'a forward hook': (hooked, r"module 1 \(Tanh\) has forward hooks or a forward of its own"),
+            'a forward of its own': (patched, r"module 1 \(Tanh\) has forward hooks"),
+            'LazyLinear': (torch.nn.LazyLinear(1), r"\(LazyLinear\) cannot be carried over \(not "
+                                                   r"torch\.nn\.Linear")}
+
+
+@pytest.mark.parametrize('name', ['Tanh by name', 'ReLU by name', 'a subclass of Tanh',
+                                  'a subclass of Linear', 'a forward hook', 'a forward of its own',
+                                  'LazyLinear'])
+def test_from_torch_takes_only_torchs_own_classes(torch, name):
+    module, message = _look_alikes(torch)[name]
+    seq = torch.nn.Sequential(torch.nn.Linear(2, 3), module)
+    with pytest.raises(ValueError, match=message):
+        nn.MLP.from_torch(seq)
+    seq = torch.nn.Sequential(torch.nn.Linear(2, 3), torch.nn.Tanh())  # the real one still goes
+    assert repr(nn.MLP.from_torch(seq)) == "MLP of [Layer of [TanhNeuron(2), TanhNeuron(2), " \
+                                          "TanhNeuron(2)]]"
+
+
+def test_from_torch_says_what_to_do_with_a_bare_linear_and_an_empty_one(torch):
+    linear = torch.nn.Linear(2, 3)
+    with pytest.raises(TypeError) as e:
+        nn.MLP.from_torch(linear)                   # was "'Linear' object is not iterable"
+    assert str(e.value) == ("from_torch: expected a torch.nn.Sequential, not a bare Linear: wrap "
+                            "it, nn.MLP.from_torch(torch.nn.Sequential(linear)) (a one-layer, "
+                            "linear network)")
+    assert repr(nn.MLP.from_torch(torch.nn.Sequential(linear))) == \
+        "MLP of [Layer of [LinearNeuron(2), LinearNeuron(2), LinearNeuron(2)]]"
+    import warnings
+    with warnings.catch_warnings():
+        warnings.simplefilter('ignore')             # torch: "Initializing zero-element tensors"
+        empty = [torch.nn.Linear(0, 3), torch.nn.Linear(2, 0)]
+    for i, module in enumerate(empty):
+        with pytest.raises(ValueError) as e:
+            nn.MLP.from_torch(torch.nn.Sequential(module))
+        n, m = (0, 3) if i == 0 else (2, 0)
+        assert str(e.value) == (f"from_torch: module 0 is Linear({n}, {m}): an MLP layer needs at "
+                                "least one input and one neuron")
+
+
+def test_from_torch_refuses_what_is_not_a_sequential(torch):
+    class Mine(torch.nn.Sequential):
+        def forward(self, x):
+            return -super().forward(x)
+    with pytest.raises(TypeError, match=r"not test_torch\.[\w.<>]*Mine \(a subclass of Sequential: "
+                                        r"its own forward would not be carried over\)"):
+        nn.MLP.from_torch(Mine(torch.nn.Linear(2, 1)))
+    with pytest.raises(TypeError, match=r"expected a torch\.nn\.Sequential of Linear modules, each "
+                                        r"followed by at most one of ReLU, Tanh, Sigmoid, Identity, "
+                                        r"not list$"):
+        nn.MLP.from_torch([torch.nn.Linear(2, 1)])
+
+
 def test_every_primitive_has_its_pytorch_counterpart(torch):
     from micrograd import PRIMITIVES
     from micrograd.torch_bridge import _torch_ops

@@ -5,6 +5,7 @@ import pytest
 
 from micrograd import Value, topological_order, weighted_sum
 from micrograd.engine import PRIMITIVES, Op
+from micrograd.graph import describe
 from micrograd.trace import (BackwardStep, ForwardStep, Term, backward_steps, format_steps,
                              forward_steps, print_steps)
 from nn import walkthrough
@@ -77,7 +78,8 @@ def assert_matches_engine(root):
     root.backward()
     for v, g in final_grads(steps).items():
         assert g == v.grad, f"node {v.label or v._op}: steps give {g}, backward() gives {v.grad}"
-    assert len(steps) == len(order)
+    roles = describe(root).roles
+    assert [s.value for s in steps] == [v for v, r in zip(order[::-1], roles[::-1]) if r != 'constant']
     return steps
 
 
@@ -101,8 +103,8 @@ def test_lecture_neuron_formulas():
     assert w1.local_name == 'x1' and w1.node_name == 'x1w1'
     assert w1.explain() == "∂o/∂w1 = ∂x1w1/∂w1 · ∂o/∂x1w1 = x1 · 0.5 = 1.0  (x1 = 2.0)"
     (n,) = term_into(steps, 'n')
-    assert n.local_name == '(1 − o²)'
-    assert n.explain() == "∂o/∂n = (1 − o²) = 0.5"          # at the root: no '· ∂o/∂o'
+    assert n.local_name == '(1 − o^2)'
+    assert n.explain() == "∂o/∂n = (1 − o^2) = 0.5"         # at the root: no '· ∂o/∂o'
     assert n.at_root and steps[0].explain().startswith("∂o/∂o = 1")
     first = steps[0].explain()
     assert first.startswith("∂o/∂o = 1") and "o = tanh(n)" in first
@@ -115,7 +117,7 @@ def test_forward_steps():
     steps = forward_steps(o)
     assert [s.value for s in steps] == topological_order(o)
     text = {s.name: s.explain() for s in steps}
-    assert text['x1w1'] == "x1w1 = x1 · w1 = 2.0 · (-3.0) = -6.0"
+    assert text['x1w1'] == "x1w1 = x1·w1 = 2.0·(-3.0) = -6.0"
     assert text['n'] == "n = x1w1x2w2 + b = (-6.0) + 6.8814 = 0.8814"
     assert text['o'] == "o = tanh(n) = tanh(0.8814) = 0.7071"
     assert text['x1'] == "x1 = 2.0  (an input: a leaf)"
@@ -143,7 +145,7 @@ def test_one_neuron_chain_matches_closed_form():
     assert t.local_name == 'a(2)' and t.local == a2
     assert t.explain().startswith("∂C0/∂w(3) = ∂w(3)a(2)/∂w(3) · ∂C0/∂w(3)a(2) = a(2) · ")
     (t,) = term_into(steps, 'a(3)−y')
-    assert t.local_name == '2·a(3)−y' and t.local == pytest.approx(2 * (a3 - 1.0))
+    assert t.local_name == '2·(a(3)−y)' and t.local == pytest.approx(2 * (a3 - 1.0))
 
 
 # --- Hung-yi Lee's network: the multi-path sum ----------------------------------------------
@@ -181,10 +183,10 @@ def test_multi_path_completing_step_lists_every_term():
     assert [t.node_name for t in last.terms] == ['z[3][2]', 'z[3][1]']
     assert [t.local_name for t in last.terms] == ['w[3][2][1]', 'w[3][1][1]']
     assert sum(t.product for t in last.terms) == last.grad == final_grads(steps)[v['a[2][1]']]
-    text = last.explain()
-    assert text.startswith("∂l/∂a[2][1] = ∂z[3][2]/∂a[2][1] · ∂l/∂z[3][2] + ∂z[3][1]/∂a[2][1] · ∂l/∂z[3][1]"
-                           " = w[3][2][1] · 0.1417 + w[3][1][1] · 0.2361 = (-0.1417) + 0.7084 = 0.5668")
-    assert "all 2 paths, added up" in text
+    assert last.explain().splitlines() == [     # the rule, then its numbers: each line wraps
+        "∂l/∂a[2][1] = ∂z[3][2]/∂a[2][1] · ∂l/∂z[3][2] + ∂z[3][1]/∂a[2][1] · ∂l/∂z[3][1]",
+        "= w[3][2][1] · 0.1417 + w[3][1][1] · 0.2361 = (-0.1417) + 0.7084 = 0.5668  "
+        "(all 2 paths, added up)"]
 
 
 def test_three_paths_into_one_value():
@@ -228,9 +230,9 @@ def test_every_primitive_names_its_local_derivative():
             assert t.local == d, f"{op}: term local {t.local}, local_grads {d}"
             assert not t.local_name.startswith('∂'), f"{op}: no name for ∂out/∂{t.parent_name}"
     names = {op: [t.local_name for t in backward_steps(n)[0].terms] for op, n in nodes.items()}
-    assert names['tanh'] == ['(1 − out²)'] and names['σ'] == ["σ'(x)"] and names['*'] == ['y', 'x']
+    assert names['tanh'] == ['(1 − out^2)'] and names['σ'] == ["σ'(x)"] and names['*'] == ['y', 'x']
     assert names['**3'] == ['3·x^2'] and names['Σ'] == ['y', 'x', '1'] and names['log'] == ['1/x']
-    assert names['x - y'] == ['1', '(−1)'] and names['-x'] == ['(−1)'] and names['/'] == ['1/y', '(−x/y²)']
+    assert names['x - y'] == ['1', '(−1)'] and names['-x'] == ['(−1)'] and names['/'] == ['1/y', '(−x/y^2)']
 
 
 def test_unknown_op_is_named_by_its_partial():
@@ -262,10 +264,10 @@ def test_unlabelled_nodes_are_named_by_a_short_expression_else_their_index():
     assert steps[0].explain().startswith("∂L/∂L = 1")
     (t,) = term_into(steps, 'x')
     assert t.local_name == '3.0'
-    assert t.explain() == "∂L/∂x = ∂(x · 3.0)/∂x · ∂L/∂(x · 3.0) = 3.0 · 0.5966 = 1.7898"
-    long = ((x * x + x) * x).tanh() * 2                     # ((x · x) + x) is 11 characters
+    assert t.explain() == "∂L/∂x = ∂(x·3.0)/∂x · ∂L/∂(x·3.0) = 3.0 · 0.5966 = 1.7898"
+    long = ((x * x + x) * (x - 1)).tanh() * 2               # (x·x + x)·(x − 1.0) is 19 characters
     names = [s.name for s in forward_steps(long)]
-    assert names == ['x', '(x · x)', '((x · x) + x)', 'v3', 'tanh(v3)', '2.0', 'L']
+    assert names == ['x', 'x·x', 'x·x + x', '1.0', 'x − 1.0', '(x·x + x)·(x − 1.0)', 'v6', '2.0', 'L']
 
 
 # --- the terminal form -----------------------------------------------------------------------

@@ -13,7 +13,8 @@ window.microgradPlayer = window.microgradPlayer || function (id, tries) {
   if (root.getAttribute('data-mg-ready')) return;
   root.setAttribute('data-mg-ready', '1');
 
-  var MATHML = 'http://www.w3.org/1998/Math/MathML', BREAK = {'o=': 1, 'o+=': 1, 'o+': 1, 'o−': 1};
+  var MATHML = 'http://www.w3.org/1998/Math/MathML', BREAK = {'o=': 1, 'o+=': 1, 'o+': 1, 'o−': 1},
+      AFTER = {'o,': 1, 'o;': 1};     // a list of names breaks after its commas
   var data = JSON.parse(root.querySelector('script.mg-data').textContent);
   var words = data.words;             // the page's own words, in the learner's language (player.py)
   var n = data.parents.length;
@@ -63,17 +64,14 @@ window.microgradPlayer = window.microgradPlayer || function (id, tries) {
       if (fold && isLeaf(s.node)) return;
       at[k] = steps.length;
       stepOf[s.node] = steps.length + 1;
-      steps.push({s: s, all: k, extra: []});
+      steps.push({s: s, all: k});
     });
     if (!fold) return;
     if (mode === 'backward') {       // an input is done at the step whose product completes it
       var doneAt = {};
       all.forEach(function (s, k) { s.grads.forEach(function (u) { if (u[2]) doneAt[u[0]] = k; }); });
-      all.forEach(function (s) {
-        if (!isLeaf(s.node) || !(doneAt[s.node] in at)) return;
-        var step = steps[at[doneAt[s.node]]];
-        step.extra.push(s);
-        stepOf[s.node] = at[doneAt[s.node]] + 1;
+      Object.keys(doneAt).forEach(function (node) {     // a constant too: it has no step of its own
+        if (isLeaf(node) && doneAt[node] in at) stepOf[node] = at[doneAt[node]] + 1;
       });
     } else {                         // an input is given: click it, see the first step that uses it
       for (k = steps.length - 1; k >= 0; k--) {
@@ -180,10 +178,11 @@ window.microgradPlayer = window.microgradPlayer || function (id, tries) {
       div.className = 'mg-line';
       rest.shift().forEach(function (seg) {
         if (typeof seg === 'string') { div.appendChild(document.createTextNode(seg)); return; }
-        // One <math> per run between top-level = + − (a <math> never wraps; the line may, between them)
+        // One <math> per run between top-level = + − and after , ; (a <math> never wraps; the line
+        // may, between them)
         var chunk = [];
         seg.concat([null]).forEach(function (t) {
-          if (chunk.length && (t === null || BREAK[t])) {
+          if (chunk.length && (t === null || BREAK[t] || AFTER[chunk[chunk.length - 1]])) {
             var m = document.createElementNS(MATHML, 'math');
             math(chunk, m);
             if (BREAK[chunk[0]]) m.firstChild.setAttribute('form', 'infix');   // '+ b', not the sign '+b'
@@ -237,9 +236,7 @@ window.microgradPlayer = window.microgradPlayer || function (id, tries) {
     head.textContent = (mode === 'backward' ? words.backward : words.forward) + ' · ' +
       (pos > 0 ? words.stepOf.replace('{k}', pos).replace('{n}', last) : words.ready);
     if (pos > 0) {
-      var step = steps[pos - 1], all = [step.s].concat(step.extra);
-      explain([].concat.apply([], all.map(function (x) { return x.math; })),
-              all.map(function (x) { return x.text; }).join('\n'));
+      explain(steps[pos - 1].s.math, steps[pos - 1].s.text);   // it names the inputs it completes
     } else {
       var intro = data[mode].intro + (steps.length < data[mode].steps.length ? words.folded : '');
       explain([[intro]], intro);

@@ -15,6 +15,7 @@ package; 130 interrupted.
 """
 import argparse
 import sys
+import warnings
 
 from .. import i18n
 from ..i18n import _
@@ -33,8 +34,18 @@ def main(argv=None):
         if hasattr(stream, 'reconfigure'):
             stream.reconfigure(errors='replace')
     argv = sys.argv[1:] if argv is None else list(argv)
-    with i18n.language(_lang_in(argv)):
-        return _main(argv)
+    with warnings.catch_warnings():
+        _say_language_warnings_plainly()
+        with i18n.language(_lang_in(argv)):
+            return _main(argv)
+
+
+def _say_language_warnings_plainly():
+    """A bad MICROGRAD_LANG is one line on stderr, not a warning's file:line and source line."""
+    shown = warnings.showwarning
+    warnings.showwarning = lambda message, category, *where: (
+        print(_("micrograd: warning: {message}", message=message), file=sys.stderr)
+        if issubclass(category, i18n.LanguageWarning) else shown(message, category, *where))
 
 
 def _lang_in(argv):

@@ -11,7 +11,7 @@ Every problem is a CommandError (exit 2) of one shape: cannot write 'PATH' (OPTI
 import os
 import tempfile
 
-from ..files import write_atomic
+from ..files import refusal, write_atomic
 from ..i18n import _
 from .common import CommandError, drawn
 
@@ -28,10 +28,9 @@ def check_file(path, option, suffixes, kind):
         raise bad(path, option, _("{option} writes {kind}: give a file name ending in {ends}",
                                   option=option, kind=kind, ends=ends))
     _usable_name(path, option)
-    if os.path.isdir(path):
-        raise bad(path, option, _("it is a folder: give the name of a file in it"))
-    if os.path.lexists(path) and not os.path.isfile(path):
-        raise bad(path, option, _("it is not a regular file (a device, a pipe or a broken link)"))
+    reason = refusal(path)                      # a folder, a device, a pipe: as write_atomic says
+    if reason:
+        raise bad(path, option, reason)
     if os.path.exists(path) and not os.access(path, os.W_OK):
         raise bad(path, option, _("the file is read-only"))
     _check_folder_of(path, option)

@@ -5,8 +5,9 @@ from ..i18n import _, display_width, pad
 
 TEXTS = ('expected', 'got', 'cause')    # a result's fields that the checks write in words
 
-MARKS = {'pass': '✓', 'fail': '✗', 'not yet': '·', 'note': 'ℹ'}
-COLOURS = {'pass': '#1a7f37', 'fail': '#b42318', 'not yet': '#6e7781', 'note': '#0969da'}
+MARKS = {'pass': '✓', 'fail': '✗', 'not yet': '·', 'note': 'ℹ', 'limit': '⚠', 'skipped': '–'}
+COLOURS = {'pass': '#1a7f37', 'fail': '#b42318', 'not yet': '#6e7781', 'note': '#0969da',
+           'limit': '#9a6700', 'skipped': '#6e7781'}
 
 
 def translated(text):
@@ -19,7 +20,9 @@ def translated(text):
 
 
 class Outcome:
-    """One check's result: status 'pass' | 'fail' | 'not yet' | 'note', and the details of a ✗."""
+    """One check's result: status 'pass' | 'fail' | 'not yet' | 'note' | 'limit' (a limit of
+    Python met, not a wrong answer) | 'skipped' (an earlier ✗ is the reason), and the details of
+    a ✗ or a limit."""
 
     def __init__(self, name, title, read, status, expr='', expected='', got='', cause='',
                  traceback=''):
@@ -35,12 +38,14 @@ class Outcome:
         """The lines under a ✗ (or the text of a note / a 'not yet')."""
         if self.status == 'pass':
             return []
-        if self.status != 'fail':
+        if self.status not in ('fail', 'limit'):
             return [self.got]
         lines = [f"  {self.expr}"] if self.expr else []
         lines.append(_("expected {expected}, got {got}", expected=self.expected, got=self.got)
                      if self.expected else _("raised {error}", error=self.got))
-        lines += [_("cause: {cause}", cause=self.cause), _("read: {read}", read=self.read)]
+        lines += [_("cause: {cause}", cause=self.cause) if self.status == 'fail' else
+                  _("a limit of Python, not a wrong answer: {cause}", cause=self.cause),
+                  _("read: {read}", read=self.read)]
         return lines + ([self.traceback] if self.traceback else [])
 
     def __repr__(self):
@@ -48,7 +53,8 @@ class Outcome:
 
 
 class Report:
-    """Every check's Outcome, in the lecture's order. True when none failed ('not yet' is fine)."""
+    """Every check's Outcome, in the lecture's order. True when none failed ('not yet' and a
+    limit are fine)."""
 
     def __init__(self, source, outcomes):
         self.source, self.outcomes = source, list(outcomes)
@@ -74,6 +80,8 @@ class Report:
         parts = [_("{n} passed", n=self.count('pass')), _("{n} failed", n=self.count('fail'))]
         parts += [_("{n} not yet", n=self.count('not yet'))] if self.count('not yet') else []
         parts += [_("{n} note", n=self.count('note'))] if self.count('note') else []
+        parts += [_("{n} at a limit", n=self.count('limit'))] if self.count('limit') else []
+        parts += [_("{n} not checked", n=self.count('skipped'))] if self.count('skipped') else []
         return _(", ").join(parts)
 
     def __str__(self):

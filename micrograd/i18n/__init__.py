@@ -10,19 +10,24 @@ translation yet falls back to English.  The translations live in `micrograd/loca
 fixed once in `micrograd/locale/GLOSSARY.md`.  `python -m micrograd.i18n check` lists the ids the
 code uses that a catalog lacks, and the entries no code uses any more.
 
-Which language: the `lang=` argument if given, else the one `set_language()` chose, else the
-`MICROGRAD_LANG` environment variable (read at each call, so a subprocess can set it), else English.
+Which language: the `lang=` argument if given, else the one `with language(...)` chose for this
+thread (or asyncio task), else the one `set_language()` chose, else the `MICROGRAD_LANG` environment
+variable (read at each call, so a subprocess can set it; a locale value like `zh_CN.UTF-8` works, and
+one naming no language of ours is English, with one warning), else English.  A catalogue that cannot
+be read is English too, with one warning: translations never stop the package from speaking.
 """
 import contextlib
+import contextvars
 import functools
 import gettext
 import os
 import unicodedata
+import warnings
 
 from . import po
 
 __all__ = ['LANGUAGES', 'set_language', 'get_language', 'language', '_', 'N_', 'ngettext',
-           'translations',
+           'translations', 'LanguageWarning',
            'display_width', 'pad']
 
 LANGUAGES = ('en', 'zh')
@@ -30,50 +35,84 @@ ENV = 'MICROGRAD_LANG'
 LOCALE = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), 'locale')
 
 # The one piece of process-wide state the issue asks for: the language `set_language()` chose
-# (None: not chosen, so MICROGRAD_LANG or English).  Everything else is passed as `lang=`.
+# (None: not chosen, so MICROGRAD_LANG or English).  Everything else is passed as `lang=`, except
+# a `with language(...)` block's choice, which is its thread's (or task's) own: a ContextVar.
 _chosen = None
+_OUTSIDE = object()                             # no `with language()` block around this code
+_block = contextvars.ContextVar('micrograd_language', default=_OUTSIDE)
+
+
+class LanguageWarning(UserWarning):
+    """MICROGRAD_LANG names no language of ours, or a catalogue cannot be read: English instead."""
 
 
 def _normalise(lang, where):
     """'zh', 'zh_CN', 'zh-TW', 'zh_CN.UTF-8' -> 'zh'; 'en_GB' -> 'en'; anything else: ValueError."""
-    code = str(lang).strip().replace('-', '_').split('.')[0].split('_')[0].lower()
+    code = _code(lang)
     if code not in LANGUAGES:
         raise ValueError(f"{where}: unknown language {lang!r}; choose one of "
                          f"{', '.join(map(repr, LANGUAGES))}")
     return code
 
 
+def _code(lang):
+    return str(lang).strip().replace('-', '_').split('.')[0].split('@')[0].split('_')[0].lower()
+
+
+@functools.lru_cache(maxsize=None)      # one warning per value, not one per sentence
+def _from_environment(value):
+    """MICROGRAD_LANG's language: the first of a list like 'zh_CN:en' we speak; the C/POSIX
+    locale is English; anything else is English, with one warning."""
+    codes = [_code(part) for part in value.split(':') if part.strip()]
+    for code in codes:
+        if code in LANGUAGES:
+            return code
+    if set(codes) - {'c', 'posix'}:
+        warnings.warn(_("{variable}={value} names no language micrograd speaks ({languages}): "
+                        "speaking English", 'en', variable=ENV, value=repr(value),
+                        languages=', '.join(LANGUAGES)), LanguageWarning, stacklevel=2)
+    return 'en'
+
+
 def set_language(lang):
-    """Make `lang` ('en' or 'zh') the default of every explanation in this process; None undoes it
-    (back to MICROGRAD_LANG, else English).  Returns the language now in effect."""
+    """Make `lang` ('en' or 'zh') the default of every explanation in this process (inside a
+    `with language()` block: for the rest of that block, in its thread); None undoes it (back to
+    MICROGRAD_LANG, else English).  Returns the language now in effect."""
     global _chosen
-    _chosen = None if lang is None else _normalise(lang, 'set_language')
+    code = None if lang is None else _normalise(lang, 'set_language')
+    if _block.get() is _OUTSIDE:
+        _chosen = code
+    else:
+        _block.set(code)
     return get_language()
 
 
 @contextlib.contextmanager
 def language(lang):
-    """`with language('zh'):` — set_language(lang) for the block, then the choice before it again
-    (lang=None: leave the choice as it is)."""
-    global _chosen
-    before = _chosen
-    if lang is not None:
-        set_language(lang)
+    """`with language('zh'):` — lang for the block, in this thread (or asyncio task) only, then the
+    choice before it again (lang=None: leave the choice as it is)."""
+    token = _block.set(_normalise(lang, 'language') if lang is not None else _current_choice())
     try:
         yield get_language()
     finally:
-        _chosen = before
+        _block.reset(token)
+
+
+def _current_choice():
+    chosen = _block.get()
+    return _chosen if chosen is _OUTSIDE else chosen
 
 
 def get_language(lang=None):
-    """The language to speak: `lang` if given, else set_language()'s choice, else $MICROGRAD_LANG,
-    else 'en'."""
+    """The language to speak: `lang` if given, else this thread's `with language()` block's or
+    set_language()'s choice, else $MICROGRAD_LANG, else 'en'."""
     if lang is not None:
         return _normalise(lang, 'lang')
-    if _chosen is not None:
-        return _chosen
+    chosen = _current_choice()
+    if chosen is not None:
+        return chosen
     env = os.environ.get(ENV, '').strip()
-    return _normalise(env, f"the environment variable {ENV}") if env else 'en'
+    return _from_environment(env) if env else 'en'
 
 
 @functools.lru_cache(maxsize=None)      # a catalog is read once; it never changes while running
@@ -82,7 +121,13 @@ def translations(lang):
     lang = _normalise(lang, 'translations')
     if lang == 'en':
         return gettext.NullTranslations()
-    return po.translations(os.path.join(LOCALE, f"{lang}.po"))
+    path = os.path.join(LOCALE, f"{lang}.po")
+    try:
+        return po.translations(path)
+    except (OSError, ValueError, LookupError) as e:     # missing, unreadable, not UTF-8, cut short
+        warnings.warn(_("the {language} catalogue {path} cannot be read ({error}): speaking English",
+                        'en', language=lang, path=path, error=e), LanguageWarning, stacklevel=2)
+        return gettext.NullTranslations()
 
 
 def _(msgid, /, lang=None, **fields):

@@ -48,9 +48,15 @@ class Exercise:
     """One exercise: `prompt`; `check(answer, reveal=False)` → Result; `hint()`; `solution()`.
 
     Its texts are in `lang` (every one of them: made by the builder in that language);
-    `check(…, lang=…)` and `hint(lang=…)` in another language ask the same exercise built anew in it."""
+    `check(…, lang=…)` and `hint(lang=…)` in another language ask the same exercise built anew in it.
 
-    def __init__(self, id, title, prompt, expects, solution, read, because, hint, worked,
+    Made with keywords: `title`, `prompt`, `expects` (what the answer looks like: "one number");
+    `solution` and `read` (reads an answer into the form compared, e.g. a float); `because` (why
+    the right answer is right), `hint`, `worked` (the solution worked out); `slips`: pairs
+    (a wrong answer, the hint that names that slip); `names` of a list's entries; `judge`: a
+    function of the read answer → Result, instead of comparing with the solution."""
+
+    def __init__(self, id, *, title, prompt, expects, solution, read, because, hint, worked,
                  slips=(), names=None, judge=None, lang=None):
         self.lang = get_language(lang)
         self.id, self.title, self.prompt, self.expects = id, title, prompt, expects

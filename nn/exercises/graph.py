@@ -43,16 +43,21 @@ def _ex14_topological_order(lang=None):
                                input=repr(p)))
 
     return Exercise(
-        'ex14_topological_order', _("A topological order", lang),
-        _("Karpathy's neuron, defined here out of order:\n"
+        'ex14_topological_order',
+        title=_("A topological order", lang),
+        prompt=_("Karpathy's neuron, defined here out of order:\n"
           "  o = tanh(n);   n = s + b;   x2w2 = x2·w2;   s = x1w1 + x2w2;   x1w1 = x1·w1\n"
           "with leaves x1, x2, w1, w2, b. List all 10 labels in an order in which the graph can "
           "be\ncomputed (a topological order: every node after all of its inputs).", lang),
-        _("a list of the 10 labels, e.g. ['x1', …]", lang), order, _labels, "",
-        _("Start from the leaves; add a node only once all of its inputs are already listed.",
+        expects=_("a list of the 10 labels, e.g. ['x1', …]", lang),
+        solution=order,
+        read=_labels,
+        because="",
+        hint=_("Start from the leaves; add a node only once all of its inputs are already listed.",
           lang),
-        _("One valid order (micrograd.topological_order): {order}", lang, order=", ".join(order)),
-        judge=judge, lang=lang)
+        worked=_("One valid order (micrograd.topological_order): {order}", lang, order=", ".join(order)),
+        judge=judge,
+        lang=lang)
 
 
 # ex16's listing, printed with its line numbers (hence no docstring). The bug is deliberate.
@@ -123,15 +128,21 @@ def _ex16_find_the_bug(lang=None):
         return Result(False, " ".join(notes))
 
     return Exercise(
-        'ex16_find_the_bug', _("Find the bug in a backward pass", lang),
-        _(_BUG_PROMPT, lang) + listing + "\n\n" + _(
+        'ex16_find_the_bug',
+        title=_("Find the bug in a backward pass", lang),
+        prompt=_(_BUG_PROMPT, lang) + listing + "\n\n" + _(
             "One line is wrong, and it makes one node's .grad wrong. Which line, and which node?",
-            lang), _("a pair (line number, node label)", lang), (bug, node), _pair,
-        "", _("Count the paths from each node to f. Which line decides what happens when a "
+            lang),
+        expects=_("a pair (line number, node label)", lang),
+        solution=(bug, node),
+        read=_pair,
+        because="",
+        hint=_("Count the paths from each node to f. Which line decides what happens when a "
               "gradient arrives along a second path?", lang),
-        _("line {k}, `parent.grad = local * node.grad`, must be `+=`; node {node} (reached along "
+        worked=_("line {k}, `parent.grad = local * node.grad`, must be `+=`; node {node} (reached along "
           "two paths) keeps only the last one.", lang, k=bug, node=repr(node)),
-        judge=judge, lang=lang)
+        judge=judge,
+        lang=lang)
 
 
 def _ex17_fix_the_bug(lang=None):
@@ -141,16 +152,20 @@ def _ex17_fix_the_bug(lang=None):
     bx, by, bq, bf = _bug_graph()
     buggy_backward(bf)
     return Exercise(
-        'ex17_fix_the_bug', _("Fix the bug: the right gradients", lang),
-        _(_BUG_PROMPT, lang) + _listing()[1] + "\n\n" + _(
+        'ex17_fix_the_bug',
+        title=_("Fix the bug: the right gradients", lang),
+        prompt=_(_BUG_PROMPT, lang) + _listing()[1] + "\n\n" + _(
             "With the bug fixed, what are ∂f/∂x and ∂f/∂y?", lang),
-        _("a list of 2 numbers [∂f/∂x, ∂f/∂y]", lang), list(answer), _vector(2),
-        _("x reaches f directly and through q, so ∂f/∂x = 1 + ∂f/∂q·∂q/∂x = 1 + y.", lang),
-        _("List every path from x to f; each contributes a product of local derivatives.", lang),
-        f"∂f/∂x = 1 + y = {answer[0]:g},  ∂f/∂y = x = {answer[1]:g}",
-        [((bx.grad, by.grad), _("That is what the buggy backward prints: with `=` each path "
+        expects=_("a list of 2 numbers [∂f/∂x, ∂f/∂y]", lang),
+        solution=list(answer),
+        read=_vector(2),
+        because=_("x reaches f directly and through q, so ∂f/∂x = 1 + ∂f/∂q·∂q/∂x = 1 + y.", lang),
+        hint=_("List every path from x to f; each contributes a product of local derivatives.", lang),
+        worked=f"∂f/∂x = 1 + y = {answer[0]:g},  ∂f/∂y = x = {answer[1]:g}",
+        slips=[((bx.grad, by.grad), _("That is what the buggy backward prints: with `=` each path "
                                 "overwrites the one before (only the last path survives). With "
                                 "`+=` the paths add up.", lang)),
          ((1.0, answer[1]), _("Forgot a path: x also reaches f through q = x·y.", lang)),
          (_NEG(answer), _("Check the sign of each local derivative.", lang))],
-        names=('∂f/∂x', '∂f/∂y'), lang=lang)
+        names=('∂f/∂x', '∂f/∂y'),
+        lang=lang)

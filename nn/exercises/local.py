@@ -12,19 +12,23 @@ def _ex01_mul_local(lang=None):
     a, b = Value(-2.0, label='a'), Value(3.0, label='b')
     answer = (a * b).local_grads()
     return Exercise(
-        'ex01_mul_local', _("Local derivatives of a product", lang),
-        _("c = a · b  with  a = -2.0,  b = 3.0.\nGive the local derivatives (∂c/∂a, ∂c/∂b).",
+        'ex01_mul_local',
+        title=_("Local derivatives of a product", lang),
+        prompt=_("c = a · b  with  a = -2.0,  b = 3.0.\nGive the local derivatives (∂c/∂a, ∂c/∂b).",
           lang),
-        _("a list of 2 numbers [∂c/∂a, ∂c/∂b]", lang), list(answer), _vector(2),
-        _("∂(a·b)/∂a = b and ∂(a·b)/∂b = a: each factor's slope is the other factor.", lang),
-        _("Hold b fixed and nudge a by h: c changes by b·h.", lang),
-        f"∂c/∂a = b = {b.data:g},  ∂c/∂b = a = {a.data:g}",
-        [((a.data, b.data), _("Swapped: c = a·b changes by b for each unit of a, so ∂c/∂a is "
+        expects=_("a list of 2 numbers [∂c/∂a, ∂c/∂b]", lang),
+        solution=list(answer),
+        read=_vector(2),
+        because=_("∂(a·b)/∂a = b and ∂(a·b)/∂b = a: each factor's slope is the other factor.", lang),
+        hint=_("Hold b fixed and nudge a by h: c changes by b·h.", lang),
+        worked=f"∂c/∂a = b = {b.data:g},  ∂c/∂b = a = {a.data:g}",
+        slips=[((a.data, b.data), _("Swapped: c = a·b changes by b for each unit of a, so ∂c/∂a is "
                               "the other factor, not a itself.", lang)),
          ((1.0, 1.0), _("That is the rule for +; for a product each slope is the other factor.",
                         lang)),
          (_NEG(answer), _("Check the sign of each factor.", lang))],
-        names=('∂c/∂a', '∂c/∂b'), lang=lang)
+        names=('∂c/∂a', '∂c/∂b'),
+        lang=lang)
 
 
 def _ex02_tanh_local(lang=None):
@@ -32,18 +36,22 @@ def _ex02_tanh_local(lang=None):
     o = n.tanh()
     d, = o.local_grads()
     return Exercise(
-        'ex02_tanh_local', _("Local derivative of tanh (Karpathy's neuron)", lang),
-        _("o = tanh(n)  with  n = {n}  (so o = {o}).\nGive ∂o/∂n.", lang, n=repr(n.data),
+        'ex02_tanh_local',
+        title=_("Local derivative of tanh (Karpathy's neuron)", lang),
+        prompt=_("o = tanh(n)  with  n = {n}  (so o = {o}).\nGive ∂o/∂n.", lang, n=repr(n.data),
           o=repr(o.data)),
-        _("one number", lang), d, _number,
-        _("∂tanh(n)/∂n = 1 − tanh²(n) = 1 − o²: the slope is read off the output.", lang),
-        _("Write the derivative of tanh in terms of its output o.", lang),
-        f"∂o/∂n = 1 − o² = 1 − {o.data:.10g}² = {d:.10g}",
-        [(1 - n.data ** 2, _("The derivative is 1 − tanh²(n) = 1 − o², with the OUTPUT o — you "
+        expects=_("one number", lang),
+        solution=d,
+        read=_number,
+        because=_("∂tanh(n)/∂n = 1 − tanh²(n) = 1 − o²: the slope is read off the output.", lang),
+        hint=_("Write the derivative of tanh in terms of its output o.", lang),
+        worked=f"∂o/∂n = 1 − o² = 1 − {o.data:.10g}² = {d:.10g}",
+        slips=[(1 - n.data ** 2, _("The derivative is 1 − tanh²(n) = 1 − o², with the OUTPUT o — you "
                              "used the input n.", lang)),
          (1 - o.data, _("Square the output: 1 − o², not 1 − o.", lang)),
          (-d, _("Check the sign: tanh is increasing, so its slope is positive.", lang)),
-         (o.data, _("That is the output o itself, not its slope.", lang))], lang=lang)
+         (o.data, _("That is the output o itself, not its slope.", lang))],
+        lang=lang)
 
 
 def _ex03_local_derivatives(lang=None):
@@ -52,15 +60,18 @@ def _ex03_local_derivatives(lang=None):
     answer = tuple(v.local_grads()[0] for v in outs)
     s = outs[0].data
     return Exercise(
-        'ex03_local_derivatives', _("Local derivatives of σ, exp, log and a power", lang),
-        _("At x = 0.5, give the local derivative of each op with respect to x:\n"
+        'ex03_local_derivatives',
+        title=_("Local derivatives of σ, exp, log and a power", lang),
+        prompt=_("At x = 0.5, give the local derivative of each op with respect to x:\n"
           "  [∂σ(x)/∂x, ∂eˣ/∂x, ∂ln(x)/∂x, ∂x³/∂x]", lang),
-        _("a list of 4 numbers", lang), list(answer), _vector(4),
-        "σ' = σ(1 − σ), (eˣ)' = eˣ, (ln x)' = 1/x, (x³)' = 3x².",
-        _("Each is the textbook derivative evaluated at x; σ's is easiest written with σ(x) "
+        expects=_("a list of 4 numbers", lang),
+        solution=list(answer),
+        read=_vector(4),
+        because="σ' = σ(1 − σ), (eˣ)' = eˣ, (ln x)' = 1/x, (x³)' = 3x².",
+        hint=_("Each is the textbook derivative evaluated at x; σ's is easiest written with σ(x) "
           "itself.", lang),
-        _("σ(x)(1 − σ(x)), eˣ, 1/x, 3x² at x = 0.5 = {values}", lang, values=_fmt(answer)),
-        [(_with_entry(answer, 0, s), _("σ'(x) is not σ(x): it is σ(x)(1 − σ(x)), the slope of σ.",
+        worked=_("σ(x)(1 − σ(x)), eˣ, 1/x, 3x² at x = 0.5 = {values}", lang, values=_fmt(answer)),
+        slips=[(_with_entry(answer, 0, s), _("σ'(x) is not σ(x): it is σ(x)(1 − σ(x)), the slope of σ.",
                                        lang)),
          (_with_entry(answer, 0, 0.5 * 0.5), _("σ'(x) = σ(x)(1 − σ(x)) uses σ(x), not x.", lang)),
          (_with_entry(answer, 1, 0.5 * math.exp(-0.5)),
@@ -73,4 +84,5 @@ def _ex03_local_derivatives(lang=None):
                                               lang)),
          (_with_entry(answer, 3, 3 * 0.5 ** 3), _("Power rule: the exponent drops by one, k·xᵏ⁻¹.",
                                                   lang))],
-        names=("∂σ/∂x", "∂eˣ/∂x", "∂ln/∂x", "∂x³/∂x"), lang=lang)
+        names=("∂σ/∂x", "∂eˣ/∂x", "∂ln/∂x", "∂x³/∂x"),
+        lang=lang)

@@ -66,17 +66,22 @@ def _ex15_new_op(lang=None):
                               "∂y/∂x = σ(x) + x·σ(x)(1 − σ(x)).", lang))
 
     return Exercise(
-        'ex15_new_op', _("A new op: write its local derivative", lang),
-        _("A new primitive, swish (also called SiLU):  y = swish(x) = x·σ(x).\n"
+        'ex15_new_op',
+        title=_("A new op: write its local derivative", lang),
+        prompt=_("A new primitive, swish (also called SiLU):  y = swish(x) = x·σ(x).\n"
           "Write its local derivative as a Python function\n"
           "    def local_grad(x, y):       # x: the input, y = swish(x): the output (numbers)\n"
           "        return ...              # ∂y/∂x, a number\n"
           "and check the function itself: ex.check(local_grad). The checker turns it into a\n"
           "micrograd.Op and runs micrograd.gradcheck at x = -2, -0.5, 0.3, 1.7, 3.", lang),
-        _("a function local_grad(x, y) returning a number", lang), _swish_local_grad, _function,
-        "", _("Product rule, and σ'(x) = σ(x)(1 − σ(x)).", lang),
-        "def local_grad(x, y):  s = σ(x);  return s + x·s·(1 − s)     # = y + σ(x)·(1 − y)",
-        judge=judge, lang=lang)
+        expects=_("a function local_grad(x, y) returning a number", lang),
+        solution=_swish_local_grad,
+        read=_function,
+        because="",
+        hint=_("Product rule, and σ'(x) = σ(x)(1 − σ(x)).", lang),
+        worked="def local_grad(x, y):  s = σ(x);  return s + x·s·(1 − s)     # = y + σ(x)·(1 − y)",
+        judge=judge,
+        lang=lang)
 
 
 def _function(f, lang=None):
