@@ -104,14 +104,14 @@ def test_hover_texts_say_the_formula_and_the_local_derivative():
     order = topological_order(o)
     i = {v.label: k for k, v in enumerate(order)}
     x1w1, w1 = i['x1*w1'], i['w1']
-    assert t[f"v{x1w1}op"] == 'x1*w1 = x1 · w1'
-    assert t[f"v{x1w1}op-v{x1w1}"] == 'x1*w1 = x1 · w1 = -6.0000'
+    assert t[f"v{x1w1}op"] == 'x1*w1 = x1·w1'
+    assert t[f"v{x1w1}op-v{x1w1}"] == 'x1*w1 = x1·w1 = -6.0000'
     k = order[x1w1].parents.index(order[w1])
     assert t[f"v{w1}-v{x1w1}op-{k}"] == '∂(x1*w1)/∂w1 = x1 = 2.0000'
     n, b = i['n'], i['b']
     assert t[f"v{b}-v{n}op-1"] == '∂n/∂b = 1'
     o_ = i['o']
-    assert t[f"v{n}-v{o_}op-0"] == '∂o/∂n = (1 − o²) = 0.5000'
+    assert t[f"v{n}-v{o_}op-0"] == '∂o/∂n = (1 − o^2) = 0.5000'
     assert_no_ids(svg, o)
 
 
