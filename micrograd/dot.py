@@ -18,9 +18,10 @@ _RECORD_SPECIAL = re.compile(r'([\\|{}<>"])')
 NORMAL = types.MappingProxyType({'font': '12', 'small': '10', 'cluster': '11', 'pen': '1',
                                  'arrow': '0.6', 'height': '0.3', 'nodesep': '0.15',
                                  'ranksep': '0.3'})
-SLIDE = types.MappingProxyType({'font': '20', 'small': '16', 'cluster': '18', 'pen': '2',
+# On a slide every text is as large as the values' (a constant, a cluster's name are read too).
+SLIDE = types.MappingProxyType({'font': '20', 'small': '20', 'cluster': '20', 'pen': '2',
                                 'arrow': '1.0', 'height': '0.45', 'nodesep': '0.25',
-                                'ranksep': '0.45'})
+                                'ranksep': '0.3'})
 # background: 'white' (the default), 'transparent' (the page's own shows through), or 'dark'
 THEMES = types.MappingProxyType({
     'white': {'bgcolor': 'white', 'ink': 'black', 'cluster': '#9ca3af'},

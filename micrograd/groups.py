@@ -65,6 +65,7 @@ class Clusters:
         self.drawing, self.style, self.theme, self.enabled = drawing, style, theme, enabled
         self.layers = layers
         self.made = {}
+        self.titles = {}                        # cluster id → its hover text
         self.loose = []                         # nodes in no cluster: declared after the clusters
 
     def body(self, key):
@@ -73,15 +74,18 @@ class Clusters:
         if key not in self.made:
             if self._outer(key) is not None:
                 self.body(self._outer(key))     # every neuron sits in its layer, its pass
-            self.made[key] = graphviz.Digraph(name=f"cluster_{_cluster_id(key)}",
-                                              graph_attr=self._attrs(key))
+            attrs = self._attrs(key)
+            self.made[key] = graphviz.Digraph(name=f"cluster_{attrs['id']}", graph_attr=attrs)
+            self.titles[attrs['id']] = attrs['label'] or (
+                _("the examples, one forward pass each") if key == PASSES else _("the inputs"))
         return self.made[key].body
 
     def _attrs(self, key):
         ink, line = self.theme['ink'], self.theme['cluster']
         common = {'id': _cluster_id(key), 'color': line, 'fontcolor': ink, 'fontname': 'Helvetica',
-                  'fontsize': self.style['cluster'], 'penwidth': self.style['pen']}
-        if key[1:] == ('x',):                   # the inputs: kept together, in order, no frame
+                  'fontsize': self.style['cluster'], 'penwidth': self.style['pen'],
+                  'peripheries': '1'}          # a frame, even inside the passes' frameless one
+        if key[1:] == ('x',) or key == PASSES:  # kept together, in order, no frame
             return {**common, 'label': '', 'peripheries': '0'}
         if len(key) == 1:
             return {**common, 'label': _("example {e}", e=key[0]), 'style': 'rounded,bold'}
@@ -93,22 +97,33 @@ class Clusters:
 
     def nest(self):
         """Each cluster into the one around it, innermost first (subgraph() copies the body)."""
-        # the inputs (no clusters inside) first: they come before layer 1 in the source
-        for key in sorted(self.made, key=lambda k: (k[1:] != ('x',), -len(k), sortable(k))):
+        # the inputs (no clusters inside) first: they come before layer 1 in the source; the
+        # passes in order, then the frameless cluster around them
+        for key in sorted(self.made, key=lambda k: (k[1:] != ('x',), -len(k), k == PASSES,
+                                                    sortable(k))):
             outer = self._outer(key)
             (self.made[outer] if outer in self.made else self.drawing).subgraph(self.made[key])
         self.drawing.body.extend(self.loose)
 
     def _outer(self, key):
-        """The cluster around a cluster: neuron → layer (collapse=True) → pass → the drawing."""
+        """The cluster around a cluster: neuron → layer (collapse=True) → pass → the passes
+        (one frameless cluster: there dot keeps the passes in order, not the shared parameters'
+        best place for crossings, which put pass 3 above pass 1) → the drawing."""
         if len(key) == 3 and self.layers:
             return key[:2]
         if len(key) >= 2:
             return (key[0],) if key[0] is not None else None
+        if key != PASSES and key[0] is not None:
+            return PASSES
         return None
 
 
+PASSES = ('passes',)                            # the key of the cluster around every pass
+
+
 def _cluster_id(key):
+    if key == PASSES:
+        return 'passes'
     e, rest = key[0], key[1:]
     parts = [f"example{e}"] if e is not None else []
     if rest[:1] == ('x',):

@@ -37,6 +37,13 @@ highlight_nodes={Value…}, highlight_edges={(parent, child)…} (every edge fro
 op: both of a + a), clusters=False, collapse=True, legend=True, max_nodes=3000 (None: no limit),
 slide=True (larger font, thicker lines, for a projector), background='white' | 'transparent' |
 'dark' (a dark page: light lines and text around the same coloured boxes).  Size: see layout.py.
+rankdir=None is 'LR', except for a slide (slide=True, to_png, to_pdf; or fit=True): then the shape
+with the largest text on a 16:9 slide, see fit.py.  A collapsed box fed by FAINT_FROM (8) or more
+boxes gets faint edges (a layer's n × m lines would be a block of ink).
+
+Hover texts (each <title>): a value's full name and formula; an op's formula `n = s + b`; an op's
+result edge `n = s + b = 0.8814`; an operand edge `∂n/∂b = 1`, `∂o/∂n = (1 − o²) = 0.5000`; an edge
+into a collapsed box ∂(what it shows)/∂(the edge's value), through the neuron; a cluster its label.
 
 Stable ids (the step-through player relies on them): number the values by their index i in
 `topological_order(root)`.  Value node: `v{i}`;  its op oval: `v{i}op`;  edge op → value:
@@ -44,7 +51,7 @@ Stable ids (the step-through player relies on them): number the values by their 
 These are the DOT names (and graphviz `id`s), so the SVG's <g> elements carry them.  In a value's <g>
 the grad is the LAST <text> element and starts with "grad " (show_grad=True; a constant has none).
 Clusters have ids `layer{l}` and `layer{l}-neuron{j}`, inside `example{e}` (ids then prefixed
-`example{e}-`) when there are several passes.  collapse=True: a neuron's box is named after the
+`example{e}-`) when there are several passes, all of them in one frameless `passes`.  collapse=True: a neuron's box is named after the
 value it shows (its activation a[l][j]), `v{i}`; an edge into the box is `v{p}-v{i}`; folded values
 have none.  SVG classes: `node value <role>`, `node op`, `node neuron`, `edge operand`
 (parent → op), `edge result` (op → value), plus `highlight` on highlighted elements.
@@ -54,10 +61,13 @@ import types
 from . import dot
 from .engine import WeightedSum
 from .graph import describe
+# the steps' names for local derivatives (∂n/∂b = 1, (1 − o²)): one place says how they are written
+from .trace import _d, _is_number, _local_names
+from .fit import Shape, fitted, wrap
 from .groups import Clusters, Plan, declaration_order, sortable
 from .layout import (GraphTooLarge, LARGE, LARGE_LAYOUT, TRUNK_WEIGHT, boxes, refusal, too_large,
                      trunks)
-from .renderer import Drawing, RendererNotFound, render, render_svg
+from .renderer import Drawing, RendererNotFound, check_dpi, render, render_svg
 from .files import write_atomic
 from .i18n import N_, _
 
@@ -68,6 +78,7 @@ ROLE_COLORS = types.MappingProxyType({
     'input': '#dbeafe', 'parameter': '#fde68a', 'output': '#bbf7d0', 'interior': '#ffffff',
     'constant': '#f3f4f6'})
 _OP_COLOR, _NEURON_COLOR = '#f3f4f6', '#e9d5ff'
+FAINT_FROM = 8                  # boxes feeding a collapsed neuron: from this many, faint edges
 _SIDES = {'LR': ('e', 'w'), 'RL': ('w', 'e'), 'TB': ('s', 'n'), 'BT': ('n', 's')}
 _ROLE_MEANING = (('input', N_('input: a leaf, not a parameter')),
                  ('constant', N_('constant: a number in the formula')),
@@ -76,13 +87,19 @@ _ROLE_MEANING = (('input', N_('input: a leaf, not a parameter')),
                  ('interior', N_('interior: computed on the way')))
 
 
-def draw_dot(root, format='svg', rankdir='LR', *, show_grad=True, grads=None,
+def draw_dot(root, format='svg', rankdir=None, *, show_grad=True, grads=None,
              show_local_grads=False, highlight_nodes=(), highlight_edges=(), clusters=True,
-             collapse=False, legend=False, max_nodes=3000, slide=False, background='white'):
+             collapse=False, legend=False, max_nodes=3000, slide=False, background='white',
+             fit=None):
     """The graph of `root` as a graphviz.Digraph: value records, op ovals, role colours, nn clusters.
 
     grads={Value: number} is shown instead of .grad ("grad ?" if missing); see the module docstring.
+    rankdir=None: 'LR', or with fit (slide=True's default) the shape closest to a 16:9 slide.
     """
+    if rankdir is not None and rankdir not in tuple(_SIDES):
+        raise ValueError(_("draw_dot: rankdir must be 'LR', 'RL', 'TB' or 'BT' (left to right, right "
+                           "to left, top to bottom, bottom to top), not {rankdir}",
+                           rankdir=repr(rankdir)))
     if background not in dot.THEMES:
         raise ValueError(_("draw_dot: background must be one of {themes}, not {background}",
                            themes=', '.join(dot.THEMES), background=repr(background)))
@@ -90,21 +107,37 @@ def draw_dot(root, format='svg', rankdir='LR', *, show_grad=True, grads=None,
     plan = Plan(g, clusters or collapse, collapse)
     _refuse_if_too_large(g, plan, max_nodes, collapse)
     style, theme = (dot.SLIDE if slide else dot.NORMAL), dot.THEMES[background]
-    drawing = _new_drawing(format, rankdir, plan, style, theme, collapse)
     lit = _Lit(g, highlight_nodes, highlight_edges)
-    fields = _Fields(g, show_grad, grads, rankdir)
+
+    def draw(shape):
+        return _draw(g, plan, format, shape, style, theme, lit, show_grad, grads, show_local_grads,
+                     clusters, collapse, legend)
+    if rankdir is None and (slide if fit is None else fit):
+        return fitted(draw, plan)
+    return draw(Shape(rankdir or 'LR'))
+
+
+def _draw(g, plan, format, shape, style, theme, lit, show_grad, grads, show_local_grads, clusters,
+          collapse, legend):
+    rankdir = shape.rankdir
+    drawing = _new_drawing(format, shape, plan, style, theme, collapse)
+    fields = _Fields(g, show_grad, grads, shape)
     bodies = Clusters(drawing, style, theme, clusters, layers=collapse)
     _declare_neuron_boxes(g, plan, bodies, fields, lit, rankdir, clusters)
     _declare_values(g, plan, bodies, fields, lit, style)
     bodies.nest()
     _keep_in_order(g, plan, bodies)             # after every node is declared: it keeps their order
-    _declare_edges(g, plan, drawing, lit, show_local_grads, rankdir)
+    titles = _titles(g, plan)
+    _declare_edges(g, plan, drawing, lit, show_local_grads, rankdir, titles, _faint(style, theme))
+    titles.update(bodies.titles)
     if legend:
         with drawing.subgraph(name='cluster_legend') as c:
             c.attr(label=_('legend'), id='legend', style='rounded', color=theme['cluster'],
                    fontcolor=theme['ink'], fontname='Helvetica', fontsize=style['cluster'])
-            _add_legend(c)
-    drawing.titles = _titles(g, plan)
+            titles.update(_add_legend(c), legend=_('legend'))
+    drawing.titles = titles
+    if shape.wrap > 1 and not wrap(drawing, plan, shape.wrap):
+        return None
     return drawing
 
 
@@ -122,15 +155,18 @@ def to_svg(root, **options):
 
 def to_png(root, path=None, dpi=150, **options):
     """`draw_dot(root, **options)` as a PNG (`dpi` pixels per inch): written to `path` (and the path
-    returned), or its bytes when no path is given.
+    returned), or its bytes when no path is given.  Shaped for a 16:9 slide unless rankdir= or
+    fit=False is given.
 
     For a slide: to_png(loss, 'loss.png', dpi=200, slide=True)."""
+    if dpi is not None:
+        check_dpi(dpi, 'to_png')                # before the work of drawing
     return _export(root, path, 'png', dpi, options)
 
 
 def to_pdf(root, path=None, **options):
     """`draw_dot(root, **options)` as a PDF (vector: sharp at any size): written to `path` (and the
-    path returned), or its bytes when no path is given."""
+    path returned), or its bytes when no path is given.  Shaped for a slide, as to_png."""
     return _export(root, path, 'pdf', None, options)
 
 
@@ -138,7 +174,7 @@ def legend():
     """A tiny graph naming the colours: input, constant, parameter, output, interior, and an op."""
     g = Drawing(name='legend', graph_attr={'rankdir': 'LR'},
                 node_attr={'fontname': 'Helvetica', 'fontsize': '12', 'height': '0.3'})
-    _add_legend(g)
+    g.titles = _add_legend(g)
     return g
 
 
@@ -155,8 +191,8 @@ def _refuse_if_too_large(g, plan, max_nodes, collapse):
         raise GraphTooLarge(refusal(g, drawn, layout, max_nodes, collapse, fits))
 
 
-def _new_drawing(format, rankdir, plan, style, theme, collapse):
-    graph_attr = {'rankdir': rankdir, 'nodesep': style['nodesep'], 'ranksep': style['ranksep'],
+def _new_drawing(format, shape, plan, style, theme, collapse):
+    graph_attr = {'rankdir': shape.rankdir, 'nodesep': style['nodesep'], 'ranksep': style['ranksep'],
                   'newrank': 'true',        # one ranking of the whole graph, across clusters
                   'bgcolor': theme['bgcolor'], 'fontcolor': theme['ink']}
     if plan.layout > LARGE:
@@ -187,9 +223,13 @@ class _Lit:
 class _Fields:
     """The record label of a value: name | data | grad (a constant: just its number)."""
 
-    def __init__(self, g, show_grad, grads, rankdir):
+    def __init__(self, g, show_grad, grads, shape):
         self.g, self.show_grad, self.grads = g, show_grad, grads
-        self.record = '{%s}' if rankdir in ('LR', 'RL') else '%s'
+        rows = '{%s}', '%s'                     # name | data | grad in a row, in each direction
+        row = rows[0] if shape.rankdir in ('LR', 'RL') else rows[1]
+        column = rows[1] if row == rows[0] else rows[0]
+        self.record = column if shape.stacked is True else row
+        self.leaf = column if shape.stacked else row    # stacked='leaves': only the leaves
 
     def numbers(self, v):
         fields = [f"data {dot.number(v.data)}"]
@@ -202,7 +242,8 @@ class _Fields:
         g = self.g
         if g.roles[i] == 'constant':
             return dot.record_field(g.names[i])
-        return self.record % '|'.join([dot.record_field(g.names[i]), *self.numbers(g.order[i])])
+        record = self.record if g.order[i]._prev else self.leaf
+        return record % '|'.join([dot.record_field(g.names[i]), *self.numbers(g.order[i])])
 
     def box(self, title, v):
         return self.record % '|'.join([dot.record_field(title), *self.numbers(v)])
@@ -264,11 +305,27 @@ def _levels(g, plan):
     return level
 
 
-def _declare_edges(g, plan, drawing, lit, show_local_grads, rankdir='LR'):
+def _faint(style, theme):
+    """Thin, half-transparent lines: a layer's n × m edges between collapsed neurons, which
+    drawn as the others would fill the gap between two columns with solid ink."""
+    return {'color': theme['cluster'] + '99', 'penwidth': str(float(style['pen']) / 2),
+            'arrowsize': str(float(style['arrow']) / 2)}
+
+
+def _declare_edges(g, plan, drawing, lit, show_local_grads, rankdir, titles, faint):
+    """Every edge, with its hover text in `titles`: an op's result `n = s + b = 0.8814`, an
+    operand `∂n/∂b = 1`, an edge into a neuron's box ∂(what it shows)/∂(the edge's value).
+    Into a box that FAINT_FROM or more boxes feed, the edges are faint."""
     side = _SIDES.get(rankdir)
+    fed = {}                                    # box → the boxes feeding it
+    for i, ps in enumerate(g.parents):
+        if plan.folded[i]:
+            fed.setdefault(plan.shown[i], set()).update(
+                plan.shown[p] for p in ps if plan.shown[p] is not None and plan.folded[p])
     trunk = trunks(g) if plan.layout > LARGE else {}
     heavy = {'weight': TRUNK_WEIGHT} if plan.layout > LARGE else {}
     level = _levels(g, plan)
+    hover = _Derivatives(g, plan)
     seen = set()
     for i, v in enumerate(g.order):
         folded, shown = plan.folded[i], plan.shown[i]
@@ -278,6 +335,7 @@ def _declare_edges(g, plan, drawing, lit, show_local_grads, rankdir='LR'):
         if v._prev and not folded:
             drawing.body.append(dot.statement(f"{head} -> v{i}", f"{head}-v{i}", 'result', False,
                                               **heavy))
+            titles[f"{head}-v{i}"] = f"{g.formulas[i]} = {dot.number(v.data)}"
         locals_ = v.local_grads() if show_local_grads and not folded else None
         for k, p in enumerate(g.parents[i]):
             if plan.shown[p] is None:
@@ -289,9 +347,12 @@ def _declare_edges(g, plan, drawing, lit, show_local_grads, rankdir='LR'):
             if edge_id in seen:
                 continue
             seen.add(edge_id)
+            titles[edge_id] = hover.text(i, k, p)
             attrs = {'label': f"local {dot.number(locals_[k])}"} if locals_ else {}
             if folded and side:                 # into a neuron's box from the side, never over its text
                 attrs.update(tailport=side[0], headport=side[1])
+            if folded and len(fed.get(shown, ())) >= FAINT_FROM and plan.folded[p]:
+                attrs.update(faint)
             if trunk.get(i) == k and not folded:
                 attrs.update(heavy)
             elif k == level.get(i):
@@ -301,9 +362,52 @@ def _declare_edges(g, plan, drawing, lit, show_local_grads, rankdir='LR'):
                                               (p, i) in lit.edges, **attrs))
 
 
+class _Derivatives:
+    """The hover text of an edge into value i's op (∂i/∂parent: by name, then its number), or into
+    its neuron's box (∂(the box's value)/∂parent, through the neuron's folded values)."""
+
+    def __init__(self, g, plan):
+        self.g, self.plan, self.neurons = g, plan, {}
+
+    def text(self, i, k, p):
+        g, plan = self.g, self.plan
+        if plan.folded[i]:
+            top, key = plan.shown[i], plan.key[i]
+            if key not in self.neurons:
+                self.neurons[key] = _through_neuron(g, plan.members[key], top)
+            value = self.neurons[key].get(p)
+            d = _d(g.names[top], g.names[p])
+            return d if value is None else f"{d} = {dot.number(value)}"
+        d, name = _d(g.names[i], g.names[p]), _local_names(g, i)[k]
+        local = g.order[i].local_grads()
+        parts = [d] + ([name] if name != d else [])
+        if local is not None and not _is_number(name):
+            parts.append(dot.number(local[k]))
+        return ' = '.join(parts)
+
+
+def _through_neuron(g, members, top):
+    """{parent outside the neuron: ∂top/∂parent}, the chain rule run over the neuron's folded
+    values only (None for all when one of them has no local derivatives: a learner's _backward)."""
+    inside, d, out = set(members), {top: 1.0}, {}
+    for m in sorted(members, reverse=True):     # a member after every member it feeds
+        if m not in d:
+            continue
+        local = g.order[m].local_grads()
+        if local is None:
+            return {}
+        for p, l in zip(g.parents[m], local):
+            into = d if p in inside else out
+            into[p] = into.get(p, 0.0) + l * d[m]
+    return out
+
+
 def _titles(g, plan):
-    """Hover text by node id: a value's full name and formula; a neuron box's layer and neuron."""
+    """Hover text by node id: a value's full name and formula, an op's formula; a neuron box's
+    layer and neuron."""
     titles = {f"v{i}": g.titles[i] for i in range(len(g)) if not plan.folded[i]}
+    titles.update((f"v{i}op", g.formulas[i]) for i in range(len(g))
+                  if g.formulas[i] and not plan.folded[i])
     for (e, l, j), i in plan.box.items():
         if e is None:
             where = _("neuron {j} of layer {l}: shows {name}", j=j, l=l, name=g.names[i])
@@ -315,16 +419,22 @@ def _titles(g, plan):
 
 
 def _add_legend(g):
-    """One coloured record per role and an op oval (ids start with `legend-`)."""
+    """One coloured record per role and an op oval (ids start with `legend-`); returns their
+    hover texts."""
+    titles = {}
     for role, meaning in _ROLE_MEANING:
         g.body.append(dot.statement(f"legend_{role}", f"legend-{role}", f"legend {role}", False,
                                     label=dot.record_field(_(meaning)), shape='record', style='filled',
                                     fillcolor=ROLE_COLORS[role]))
+        titles[f"legend-{role}"] = _(meaning)
     g.body.append(dot.statement("legend_op", "legend-op", 'legend op', False, label='op',
                                 shape='ellipse', style='filled', fillcolor=_OP_COLOR))
+    titles['legend-op'] = _("op: an operation, between its inputs and its result")
+    return titles
 
 
 def _export(root, path, format, dpi, options):
+    options.setdefault('fit', True)             # a file is for a slide or a hand-out
     data = render(draw_dot(root, **options).source, format, dpi=dpi)
     if path is None:
         return data

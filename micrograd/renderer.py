@@ -13,6 +13,8 @@ a one-line script, where scripts run, shows the SVG (hover titles, sharp text) i
 """
 import base64
 import html
+import math
+import numbers
 import re
 import shutil
 import subprocess
@@ -22,11 +24,12 @@ import graphviz
 
 from .i18n import N_, _
 
-__all__ = ['render_svg', 'render', 'RendererNotFound', 'Drawing']
+__all__ = ['render_svg', 'render', 'check_dpi', 'RendererNotFound', 'Drawing']
 
 _SVG_HEIGHT = re.compile(r'(<svg\b[^>]*?)\sheight="[^"]*"')
-_NODE_TITLE = re.compile(r'(<g id="([^"]+)" class="node[^"]*">\n?<title>)[^<]*(</title>)')
+_TITLE = re.compile(r'(<g id="([^"]+)" class="(?:node|edge|cluster)[^"]*">\n?<title>)[^<]*(</title>)')
 _NOTEBOOK_DPI = 96
+DPI_RANGE = (10, 1200)      # below, a neuron is a smudge; above, dot clamps the picture to 32767 px
 
 
 class RendererNotFound(RuntimeError):
@@ -35,18 +38,16 @@ class RendererNotFound(RuntimeError):
 
 class Drawing(graphviz.Digraph):
     """A Digraph that Jupyter displays as inline HTML scaled to the cell (and a PNG), even without
-    `dot`; its nodes' hover titles are their full names and formulas (`titles`: {id: text})."""
+    `dot`; the hover title of each node, edge and cluster is `titles[its id]` (its full name and
+    formula, a local derivative …), never Graphviz's own, which is only an id ("v3op", "v1->v3op")."""
 
     titles = {}
 
     def svg(self):
-        """The SVG text, each node's <title> its hover text."""
-        svg = render_svg(self.source)
-        titles = self.titles
-        if titles:
-            svg = _NODE_TITLE.sub(lambda m: m[1] + html.escape(titles.get(m[2], m[2]), False) + m[3],
-                                  svg)
-        return svg
+        """The SVG text, each node's, edge's and cluster's <title> its hover text (or empty)."""
+        def title(m):                           # dot writes the id's '-' as &#45;
+            return m[1] + html.escape(self.titles.get(html.unescape(m[2]), ''), False) + m[3]
+        return _TITLE.sub(title, render_svg(self.source))
 
     def _repr_image_svg_xml(self):
         return self.svg()
@@ -88,6 +89,8 @@ def render(source, format, dpi=None):
     if format not in ('svg', 'png', 'pdf'):
         raise ValueError(_("render: format must be 'svg', 'png' or 'pdf', not {format}",
                            format=repr(format)))
+    if dpi is not None:
+        check_dpi(dpi, 'render')
     dot = shutil.which('dot')
     if dot:
         args = [dot, f'-T{format}'] + ([f'-Gdpi={dpi}'] if dpi and format == 'png' else [])
@@ -106,6 +109,16 @@ def render(source, format, dpi=None):
     if format == 'png':
         return cairosvg.svg2png(bytestring=svg, dpi=dpi or _NOTEBOOK_DPI)    # pt → px at dpi
     return cairosvg.svg2pdf(bytestring=svg)
+
+
+def check_dpi(dpi, who):
+    """Refuse a dpi that is not a number from 10 to 1200, the same for either renderer (dot would
+    take 0 or nan for its default, fail on -1 or inf, clamp 1e6; cairosvg raises its own errors)."""
+    low, high = DPI_RANGE
+    if (isinstance(dpi, bool) or not isinstance(dpi, numbers.Real) or not math.isfinite(dpi)
+            or not low <= dpi <= high):
+        raise ValueError(_("{who}: dpi must be a number from {low} to {high} (pixels per inch), "
+                           "not {dpi}", who=who, low=low, high=high, dpi=repr(dpi)))
 
 
 def _wasm_svg(source):

@@ -343,8 +343,8 @@ def test_png_and_pdf_files(renderer, tmp_path):
     C0.label = 'C0'
     C0.backward()
     small, big = tmp_path / 'c0.png', tmp_path / 'c0-slide.png'
-    assert to_png(C0, small, dpi=72) == small
-    to_png(C0, big, dpi=144, slide=True)
+    assert to_png(C0, small, dpi=72, rankdir='LR') == small     # one shape: not each fitted to a slide
+    to_png(C0, big, dpi=144, slide=True, rankdir='LR')
     from PIL import Image
     w1, h1 = Image.open(small).size
     w2, h2 = Image.open(big).size

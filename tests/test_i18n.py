@@ -226,6 +226,7 @@ def test_with_language_is_per_thread():
     sys.setswitchinterval(1e-6)
     try:
         for trial in range(20):
+            i18n.translations.cache_clear()         # each thread's first sentence reads the catalogue
             barrier, heard = threading.Barrier(len(langs)), [[] for _ in langs]
 
             def speak(k):

@@ -67,7 +67,9 @@ def run(args):
         print()
         print(format_steps(backward_steps(f)))
     if args.out is not None:
-        paths.write_svg(f, args.out, '-o')
+        # shaped for a slide (the direction, the wrapping closest to 16:9), a PNG or PDF styled for one
+        for_a_slide = {'fit': True} if args.out.lower().endswith('.svg') else {'slide': True}
+        paths.write_svg(f, args.out, '-o', **for_a_slide)
         print(_("picture: {path}", path=args.out))
     if args.html is not None:
         paths.write_player(f, args.html, '--html', f"micrograd: {args.expr.strip()}")

@@ -72,15 +72,16 @@ def write_with(path, option, save):
         raise bad(path, option, e.strerror or str(e)) from None
 
 
-def write_svg(root, path, option):
-    """The picture of root's graph as the file `path`: SVG (to_svg), PNG or PDF by its extension."""
+def write_svg(root, path, option, **options):
+    """The picture of root's graph as the file `path`: SVG (to_svg), PNG or PDF by its extension
+    (options: draw_dot's)."""
     from .. import render
     kind = os.path.splitext(path)[1].lower()
     if kind in ('.png', '.pdf'):
         export = render.to_png if kind == '.png' else render.to_pdf
-        write_with(path, option, lambda: drawn(lambda r: export(r, path), root))
+        write_with(path, option, lambda: drawn(lambda r: export(r, path, **options), root))
         return
-    write(path, option, drawn(render.to_svg, root))
+    write(path, option, drawn(lambda r: render.to_svg(r, **options), root))
 
 
 def write_player(root, path, option, title):

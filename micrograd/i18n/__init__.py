@@ -21,6 +21,7 @@ import contextvars
 import functools
 import gettext
 import os
+import threading
 import unicodedata
 import warnings
 
@@ -115,6 +116,11 @@ def get_language(lang=None):
     return _from_environment(env) if env else 'en'
 
 
+# Threads asking for a catalogue at once read it one at a time: CPython 3.11's parser (under the
+# catalogue's ast.literal_eval) is not safe to run in two threads at once (a SystemError).
+_READING = threading.Lock()
+
+
 @functools.lru_cache(maxsize=None)      # a catalog is read once; it never changes while running
 def translations(lang):
     """The gettext translations object for `lang`: English is the ids themselves."""
@@ -123,7 +129,8 @@ def translations(lang):
         return gettext.NullTranslations()
     path = os.path.join(LOCALE, f"{lang}.po")
     try:
-        return po.translations(path)
+        with _READING:
+            return po.translations(path)
     except (OSError, ValueError, LookupError) as e:     # missing, unreadable, not UTF-8, cut short
         warnings.warn(_("the {language} catalogue {path} cannot be read ({error}): speaking English",
                         'en', language=lang, path=path, error=e), LanguageWarning, stacklevel=2)
