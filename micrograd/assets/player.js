@@ -428,6 +428,7 @@ window.microgradPlayer = window.microgradPlayer || function (id, tries) {
     if (fit < readable && c) {       // the step does not fit readable: the graph takes the whole width,
       if (!root.classList.contains('mg-stacked')) {      // (once: it stays so, or a resize would flip it back)
         root.classList.add('mg-stacked');
+        stackedAt = root.clientWidth;
         size = {w: graph.clientWidth, h: graph.clientHeight};
         return follow(els);
       }
@@ -452,7 +453,7 @@ window.microgradPlayer = window.microgradPlayer || function (id, tries) {
   // top to bottom (parents in rows, as many side by side as fit), with a straight edge from each
   // parent to the op; drawn over the pane at a readable size, the pane growing as tall as it needs.
   // It is made after the step's texts are set (show()), so the copies carry the step's numbers.
-  var focusing = null, focusView = null, GAP = 18, baseH = 0;
+  var stackedAt = 0, focusing = null, focusView = null, GAP = 18, baseH = 0;
   function unfocus() {
     focusing = null;
     if (focusView && !focusView.hidden) {
@@ -688,7 +689,25 @@ window.microgradPlayer = window.microgradPlayer || function (id, tries) {
       if (radio.checked) { mode = radio.value; build(); go(0); }
     });
   });
-  root.addEventListener('keydown', function (e) {
+  // The keys work as soon as the player is on the page: inside it, and anywhere on the page while
+  // it is the last player made or touched (not while one types in a field or a notebook's editor).
+  window.microgradLast = id;
+  function touched() { window.microgradLast = id; }
+  root.addEventListener('pointerdown', touched, true);
+  root.addEventListener('focusin', touched);
+  function pageKey(e) {
+    if (!root.isConnected) return document.removeEventListener('keydown', pageKey);
+    // only ← and →: a notebook has its own single-key commands (JupyterLab: 0 0 restarts the kernel)
+    if (e.key !== 'ArrowRight' && e.key !== 'ArrowLeft') return;
+    if (e.defaultPrevented || root.contains(e.target) || window.microgradLast !== id) return;
+    var t = e.target;
+    if (t.closest && t.closest('input, textarea, select, [contenteditable=""], [contenteditable=true], ' +
+                               '.cm-editor, .CodeMirror, .jp-mod-editMode')) return;
+    keys(e);
+  }
+  document.addEventListener('keydown', pageKey);
+  root.addEventListener('keydown', keys);
+  function keys(e) {
     var tag = e.target.tagName;
     if (tag === 'INPUT' || tag === 'SELECT' || e.altKey || e.ctrlKey || e.metaKey) return;  // they keep their keys
     var to = {ArrowRight: pos + 1, ArrowLeft: pos - 1, Home: 0, End: steps.length}[e.key];
@@ -698,7 +717,7 @@ window.microgradPlayer = window.microgradPlayer || function (id, tries) {
     if (to !== undefined) go(to);
     else if (zoom) zoomAt(zoom);
     else wholeGraph();
-  });
+  }
 
   // Dark: JupyterLab's theme when it says (body[data-jp-theme-light]), else the browser's mode.
   var darkQuery = window.matchMedia ? window.matchMedia('(prefers-color-scheme: dark)') : null;
@@ -715,6 +734,8 @@ window.microgradPlayer = window.microgradPlayer || function (id, tries) {
   if (window.ResizeObserver) {
     new ResizeObserver(function () {
       if (graph.clientWidth === size.w && graph.clientHeight === size.h) return;
+      // a new page width decides again (the stacking itself resizes the graph: that one stays)
+      if (stackedAt && root.clientWidth !== stackedAt) { root.classList.remove('mg-stacked'); stackedAt = 0; }
       size = {w: graph.clientWidth, h: graph.clientHeight};
       show(pos);
     }).observe(graph);
