@@ -699,7 +699,7 @@ window.microgradPlayer = window.microgradPlayer || function (id, tries) {
     if (!root.isConnected) return document.removeEventListener('keydown', pageKey);
     // only ← and →: a notebook has its own single-key commands (JupyterLab: 0 0 restarts the kernel)
     if (e.key !== 'ArrowRight' && e.key !== 'ArrowLeft') return;
-    if (e.defaultPrevented || root.contains(e.target) || window.microgradLast !== id) return;
+    if (root.contains(e.target) || window.microgradLast !== id) return;   // JupyterLab's command mode prevents →'s default: it still steps
     var t = e.target;
     if (t.closest && t.closest('input, textarea, select, [contenteditable=""], [contenteditable=true], ' +
                                '.cm-editor, .CodeMirror, .jp-mod-editMode')) return;
