@@ -98,6 +98,7 @@ class Player:
         for s in self.backward:
             names[s.node] = s.name
         L, root_name, n = self.backward[0].L, self.backward[0].name, len(order)
+        self._root = root_name
         self._text = [s.explain(lang) for s in self.backward]
         self._data = {
             'parents': parents,
@@ -212,6 +213,15 @@ microgradPlayer("{pid}");</script>
 </div>"""
         return without_surrogates(page)
 
+    def context(self):
+        """One line saying what the saved page shows: which graph, how many values and steps."""
+        n = len(self.backward)
+        return without_surrogates(ngettext(
+            "The graph of {root}: {values} values, {n} step back from {root} to its inputs.",
+            "The graph of {root}: {values} values, {n} steps back from {root} to its inputs.",
+            n, self.lang, root=self._root,
+            values=len(self._data['parents'])))
+
     def save_html(self, path, title=TITLE):
         """Write a standalone page (no network needed) and return its path; title: the page's
         (default 'micrograd: backpropagation, step by step', in the player's language)."""
@@ -226,7 +236,8 @@ microgradPlayer("{pid}");</script>
                 f'<title>{html.escape(without_surrogates(title))}</title>\n'
                 f'<style>body {{ margin: 8px; }} @media (prefers-color-scheme: dark) '
                 f'{{ body {{ background: #111827; color: #e5e7eb; }} }}</style>\n'
-                f'</head>\n<body>\n{self.html()}\n</body>\n</html>\n')
+                f'</head>\n<body>\n<p class="mg-context">{html.escape(self.context())}</p>\n'
+                f'{self.html()}\n</body>\n</html>\n')
         return write_atomic(path, page)
 
 

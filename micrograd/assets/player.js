@@ -241,6 +241,11 @@ window.microgradPlayer = window.microgradPlayer || function (id, tries) {
       var intro = data[mode].intro + (steps.length < data[mode].steps.length ? words.folded : '');
       explain([[intro]], intro);
     }
+    if (focusing) focus(focusing);
+    else {
+      root.removeAttribute('data-mg-focus');
+      if (graph.style.height) graph.style.height = '';
+    }
     slider.max = String(last);
     slider.value = String(pos);
     count.textContent = words.count.replace('{k}', pos).replace('{n}', last);
@@ -415,10 +420,20 @@ window.microgradPlayer = window.microgradPlayer || function (id, tries) {
 
   function follow(els) {             // the whole step on screen: pan, and zoom out only while readable
     var b = box(els), c = box(els.filter(function (el) { return el.classList.contains('mg-current'); }));
+    unfocus();
     if (!b || !size.w) return;
     readable = readableFor(els.filter(function (el) { return el.classList.contains('node'); }));
     var W = size.w, H = size.h, s = Math.max(view.s, readable);
     var fit = Math.min((W - 2 * PAD) / (b.r - b.l), (H - 2 * PAD) / (b.b - b.t));
+    if (fit < readable && c) {       // the step does not fit readable: the graph takes the whole width,
+      if (!root.classList.contains('mg-stacked')) {      // (once: it stays so, or a resize would flip it back)
+        root.classList.add('mg-stacked');
+        stackedAt = root.clientWidth;
+        size = {w: graph.clientWidth, h: graph.clientHeight};
+        return follow(els);
+      }
+      focusing = els;                // and if even that is too narrow, the step is drawn apart (focus())
+    }
     if (fit < s) s = Math.max(fit, readable);
     var inside = b.l * s + view.x >= PAD && b.r * s + view.x <= W - PAD &&
                  b.t * s + view.y >= PAD && b.b * s + view.y <= H - PAD;
@@ -432,6 +447,105 @@ window.microgradPlayer = window.microgradPlayer || function (id, tries) {
       }
     }
     apply();
+  }
+
+  // The focus view: the step's parents, its op and its node, copied from the drawing and stacked
+  // top to bottom (parents in rows, as many side by side as fit), with a straight edge from each
+  // parent to the op; drawn over the pane at a readable size, the pane growing as tall as it needs.
+  // It is made after the step's texts are set (show()), so the copies carry the step's numbers.
+  var stackedAt = 0, focusing = null, focusView = null, GAP = 18, baseH = 0;
+  function unfocus() {
+    focusing = null;
+    if (focusView && !focusView.hidden) {
+      focusView.hidden = true;
+      canvas.style.visibility = '';
+    }
+  }
+  function focus(els) {
+    var parents = [], current = [];
+    els.forEach(function (el) {
+      if (!boxes[el.id] || boxes[el.id].empty) return;
+      if (el.classList.contains('mg-target')) parents.push(el);
+      else if (el.classList.contains('mg-current') && el.classList.contains('node')) current.push(el);
+    });
+    current.sort(function (a, b) { return /op$/.test(b.id) - /op$/.test(a.id); });  // the op, then its node
+    function layout(W) {             // rows of at most W px (the drawing's), the widest row centred
+      var place = [], row = [], y = 0, widest = 0, rowW = 0, rowH = 0, rows = [];
+      function endRow() {
+        if (row.length) { rows.push({items: row, w: rowW}); y += rowH + GAP; }
+        row = []; rowW = 0; rowH = 0;
+      }
+      function put(el, own) {
+        var q = boxes[el.id], w = q.r - q.l, h = q.b - q.t;
+        if (own || (row.length && rowW + GAP + w > W)) endRow();
+        var p = {el: el, q: q, x: rowW + (row.length ? GAP : 0), y: y, w: w, h: h};
+        rowW = p.x + w; rowH = Math.max(rowH, h); widest = Math.max(widest, rowW);
+        row.push(p); place.push(p);
+        if (own) endRow();
+        return p;
+      }
+      parents.forEach(function (el) { put(el, false); });
+      endRow();
+      var targets = current.map(function (el) { y += GAP; return put(el, true); });
+      rows.forEach(function (r) { r.items.forEach(function (p) { p.x += (widest - r.w) / 2; }); });
+      return {place: place, targets: targets, w: widest, h: y - GAP};
+    }
+    // the largest zoom (at most 1, at least readable) at which the rows fit the pane as it is;
+    // else the least readable one, and the pane grows
+    var s = 1, L;
+    for (;; s *= 0.9) {
+      if (s < readable) s = readable;
+      L = layout((size.w - 2 * PAD) / s);
+      if (s === readable || (L.w * s <= size.w - 2 * PAD && L.h * s <= size.h - 2 * PAD)) break;
+    }
+    var place = L.place, targets = L.targets, Wd = L.w, Hd = L.h;
+    if (!focusView) {
+      focusView = document.createElement('div');
+      focusView.className = 'mg-focus';
+      graph.appendChild(focusView);
+    }
+    var ns = svg.namespaceURI, el = svg.cloneNode(false), g = g0.cloneNode(false);
+    el.removeAttribute('id'); g.removeAttribute('id');
+    el.setAttribute('class', 'mg-focus-svg');
+    el.setAttribute('viewBox', [0, 0, Wd / unitPx, Hd / unitPx].join(' '));
+    el.setAttribute('width', Wd / unitPx + 'pt'); el.setAttribute('height', Hd / unitPx + 'pt');
+    var op = targets[0];
+    function line(x1, y1, x2, y2) {  // in the drawing's px, drawn in its units (g0 shifts by ox, oy)
+      var l = document.createElementNS(ns, 'line');
+      l.setAttribute('x1', x1 / unitPx - ox); l.setAttribute('y1', y1 / unitPx - oy);
+      l.setAttribute('x2', x2 / unitPx - ox); l.setAttribute('y2', y2 / unitPx - oy);
+      l.setAttribute('class', 'mg-edge mg-focus-edge');
+      g.appendChild(l);
+    }
+    place.forEach(function (p) {
+      if (p !== op && targets.indexOf(p) < 0) line(p.x + p.w / 2, p.y + p.h, op.x + op.w / 2, op.y);
+    });
+    for (var k = 1; k < targets.length; k++) {
+      line(targets[k - 1].x + targets[k - 1].w / 2, targets[k - 1].y + targets[k - 1].h,
+           targets[k].x + targets[k].w / 2, targets[k].y);
+    }
+    place.forEach(function (p) {
+      var at = document.createElementNS(ns, 'g'), copy = p.el.cloneNode(true);
+      at.setAttribute('transform', 'translate(' + (p.x - p.q.l) / unitPx + ' ' + (p.y - p.q.t) / unitPx + ')');
+      copy.removeAttribute('id');
+      Array.prototype.forEach.call(copy.querySelectorAll('[id]'), function (e) { e.removeAttribute('id'); });
+      copy.classList.add(p.el.classList.contains('mg-target') ? 'mg-focus-target' : 'mg-focus-current');
+      at.appendChild(copy);
+      g.appendChild(at);
+    });
+    el.appendChild(g);
+    focusView.textContent = '';
+    focusView.appendChild(el);
+    if (!graph.style.height) baseH = graph.clientHeight;
+    var need = Math.ceil(Hd * s + 2 * PAD);                 // a taller pane, rather than smaller text
+    graph.style.height = need > baseH ? need + 'px' : '';
+    var w = Wd * s, h = Hd * s;
+    focusView.style.cssText = 'left:' + Math.max(PAD, (size.w - w) / 2) + 'px;top:' + PAD + 'px;' +
+                              'width:' + w + 'px;height:' + h + 'px';
+    focusView.hidden = false;
+    canvas.style.visibility = 'hidden';
+    graph.scrollLeft = 0; graph.scrollTop = 0;
+    root.setAttribute('data-mg-focus', '1');
   }
 
   function overview() {              // the whole graph if it is readable so, else its first step
@@ -449,11 +563,13 @@ window.microgradPlayer = window.microgradPlayer || function (id, tries) {
     var px = clientX === undefined ? size.w / 2 : clientX - r.left - graph.clientLeft;
     var py = clientY === undefined ? size.h / 2 : clientY - r.top - graph.clientTop;
     var s = Math.max(MIN, Math.min(MAX, view.s * factor));
+    unfocus();
     view = {s: s, x: px - (px - view.x) * s / view.s, y: py - (py - view.y) * s / view.s};
     apply();
   }
 
   function wholeGraph() {
+    unfocus();
     center({l: 0, t: 0, r: widthPx, b: heightPx},
            Math.min(MAX, (size.w - 2 * PAD) / widthPx, (size.h - 2 * PAD) / heightPx));
     apply();
@@ -510,6 +626,7 @@ window.microgradPlayer = window.microgradPlayer || function (id, tries) {
       var before = Math.hypot(p.x - o.x, p.y - o.y), after = Math.hypot(e.clientX - o.x, e.clientY - o.y);
       if (before > 0) zoomAt(after / before, (e.clientX + o.x) / 2, (e.clientY + o.y) / 2);
     } else {
+      unfocus();
       view.x += e.clientX - p.x;
       view.y += e.clientY - p.y;
       apply();
@@ -572,7 +689,25 @@ window.microgradPlayer = window.microgradPlayer || function (id, tries) {
       if (radio.checked) { mode = radio.value; build(); go(0); }
     });
   });
-  root.addEventListener('keydown', function (e) {
+  // The keys work as soon as the player is on the page: inside it, and anywhere on the page while
+  // it is the last player made or touched (not while one types in a field or a notebook's editor).
+  window.microgradLast = id;
+  function touched() { window.microgradLast = id; }
+  root.addEventListener('pointerdown', touched, true);
+  root.addEventListener('focusin', touched);
+  function pageKey(e) {
+    if (!root.isConnected) return document.removeEventListener('keydown', pageKey);
+    // only ← and →: a notebook has its own single-key commands (JupyterLab: 0 0 restarts the kernel)
+    if (e.key !== 'ArrowRight' && e.key !== 'ArrowLeft') return;
+    if (root.contains(e.target) || window.microgradLast !== id) return;   // JupyterLab's command mode prevents →'s default: it still steps
+    var t = e.target;
+    if (t.closest && t.closest('input, textarea, select, [contenteditable=""], [contenteditable=true], ' +
+                               '.cm-editor, .CodeMirror, .jp-mod-editMode')) return;
+    keys(e);
+  }
+  document.addEventListener('keydown', pageKey);
+  root.addEventListener('keydown', keys);
+  function keys(e) {
     var tag = e.target.tagName;
     if (tag === 'INPUT' || tag === 'SELECT' || e.altKey || e.ctrlKey || e.metaKey) return;  // they keep their keys
     var to = {ArrowRight: pos + 1, ArrowLeft: pos - 1, Home: 0, End: steps.length}[e.key];
@@ -582,7 +717,7 @@ window.microgradPlayer = window.microgradPlayer || function (id, tries) {
     if (to !== undefined) go(to);
     else if (zoom) zoomAt(zoom);
     else wholeGraph();
-  });
+  }
 
   // Dark: JupyterLab's theme when it says (body[data-jp-theme-light]), else the browser's mode.
   var darkQuery = window.matchMedia ? window.matchMedia('(prefers-color-scheme: dark)') : null;
@@ -599,6 +734,8 @@ window.microgradPlayer = window.microgradPlayer || function (id, tries) {
   if (window.ResizeObserver) {
     new ResizeObserver(function () {
       if (graph.clientWidth === size.w && graph.clientHeight === size.h) return;
+      // a new page width decides again (the stacking itself resizes the graph: that one stays)
+      if (stackedAt && root.clientWidth !== stackedAt) { root.classList.remove('mg-stacked'); stackedAt = 0; }
       size = {w: graph.clientWidth, h: graph.clientHeight};
       show(pos);
     }).observe(graph);
