@@ -19,14 +19,17 @@ def network():
 # Tiles that reach into the graph's box but are hidden (would leave a hole), and how many are hidden.
 HOLES = """el => {
   const g = el.querySelector('.mg-graph').getBoundingClientRect(), holes = [];
+  // a step too big for the pane is drawn apart, over the drawing (the focus view): then that is seen
+  const focus = el.querySelector('.mg-focus:not([hidden])');
   let hidden = 0;
   el.querySelectorAll('svg.mg-tile').forEach((t, k) => {
     const r = t.getBoundingClientRect(), off = getComputedStyle(t).visibility === 'hidden';
     hidden += off;
-    if (off && r.right > g.left && r.left < g.right && r.bottom > g.top && r.top < g.bottom)
+    if (off && !focus && r.right > g.left && r.left < g.right && r.bottom > g.top && r.top < g.bottom)
       holes.push(k + ' at ' + [r.left, r.top, r.right, r.bottom].map(Math.round));
   });
-  const current = [...el.querySelectorAll('g.node.mg-current')].every(e => {   // the value and its op
+  const current = [...el.querySelectorAll(focus ? '.mg-focus g.mg-focus-current' : 'g.node.mg-current')]
+      .filter(e => focus || !e.closest('.mg-focus')).every(e => {   // the value and its op
     const c = e.getBoundingClientRect();
     return getComputedStyle(e).visibility !== 'hidden' && c.left >= g.left && c.right <= g.right &&
            c.top >= g.top && c.bottom <= g.bottom;
@@ -117,7 +120,7 @@ def test_a_short_explanation_is_drawn_whole_at_once(page, tmp_path, lines):
 LIT = """el => {
   const shapes = g => [...g.children].filter(c => /^(polygon|ellipse|path)$/.test(c.tagName))
     .map(c => c.tagName + ' ' + (c.getAttribute('points') || c.getAttribute('d') || c.getAttribute('cx')));
-  const marked = [...el.querySelectorAll('g.mg-current, g.mg-target, g.mg-edge')].filter(g => !g.closest('.mg-lit'));
+  const marked = [...el.querySelectorAll('g.mg-current, g.mg-target, g.mg-edge')].filter(g => !g.closest('.mg-lit, .mg-focus'));
   const copies = [...el.querySelectorAll('svg.mg-lit g[class^=mg-lit-]')];
   const key = g => g.getAttribute('class').split(' ').find(c => /^mg-(lit-)?(current|target|edge)$/.test(c))
     .replace('lit-', '') + ': ' + shapes(g).join(' | ');
