@@ -147,13 +147,7 @@ class Value:
         other threads (over the same parameters, or the same graph) add up exactly, and an error
         or an interrupt (Ctrl-C) on the way leaves every .grad as it was.
         """
-        me = threading.get_ident()
-        if _MARKS.setdefault('walking', me) != me:  # another thread has the nodes' _seen slots
-            return _add_in(self, *_walk_with_a_set(self), _pass_in_a_table)
-        try:                                # the walk leaves each node's _seen at 0.0
-            _add_in(self, *_walk_with_the_marks(self), _pass_in_the_slots)
-        finally:        # (if an interrupt comes first, this thread takes the marks again next time)
-            del _MARKS['walking']
+        _with_the_marks(_backward_in_the_slots, _backward_in_a_table, self)
 
 
 def topological_order(root):
@@ -175,11 +169,17 @@ def _walk(root):
     One thread at a time walks with the marks in the nodes' `_seen` slots (_MARKS says which);
     another one, meanwhile, keeps a set of its own.
     """
+    return _with_the_marks(_walk_with_the_marks, _walk_with_a_set, root)
+
+
+def _with_the_marks(marked, unmarked, root):
+    """marked(root) if this thread can take the marks (the nodes' `_seen` slots: one thread at a
+    time), else unmarked(root), which keeps a set or a table of its own."""
     me = threading.get_ident()
     if _MARKS.setdefault('walking', me) != me:  # atomic: the GIL holds through setdefault
-        return _walk_with_a_set(root)
+        return unmarked(root)
     try:
-        return _walk_with_the_marks(root)
+        return marked(root)
     finally:            # (if an interrupt comes first, this thread takes the marks again next time)
         del _MARKS['walking']
 
@@ -317,6 +317,14 @@ def _check_the_leaves(order, leaves, grad):
     total = sum(map(grad.__getitem__, leaves))
     if total - total:
         _first_not_finite(order, grad)
+
+
+def _backward_in_the_slots(root):          # the walk leaves each node's _seen at 0.0
+    _add_in(root, *_walk_with_the_marks(root), _pass_in_the_slots)
+
+
+def _backward_in_a_table(root):
+    _add_in(root, *_walk_with_a_set(root), _pass_in_a_table)
 
 
 def _pass_in_the_slots(root, order, leaves):
