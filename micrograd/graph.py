@@ -10,7 +10,7 @@ name in an explanation is, by construction, a text in the picture.  For every no
                    an unlabelled root: 'L';
                    another unlabelled node: its expression when that is short, 'x1·w1 + x2·w2',
                    else 'v{i}' — and the picture then shows that name in the node's box
-    formulas[i]  'n = x1·w1 + b' — written from the op class (node._fn, node._const), never by
+    formulas[i]  'n = x1·w1 + b' — written from the op class (node.op, node.constants), never by
                  parsing the symbol string; a custom Op is written  symbol(args);  '' for a leaf;
                  a node named by its expression is just that expression, 'x1·w1'
     titles[i]    the hover text: the full name and the formula
@@ -122,7 +122,7 @@ def _infix(sep, left, right, result):
 
 
 def _pow(node, a):
-    return f"{group(*a[0], ATOM)}^{exponent(node._const['k'])}", POWER
+    return f"{group(*a[0], ATOM)}^{exponent(node.constants['k'])}", POWER
 
 
 def exponent(k):
@@ -151,17 +151,17 @@ _DRAWN = {engine.Sub: '−', engine.Neg: '−'}                  # the symbol an
 
 def _oval(v):
     """The op's oval: its symbol; a power as it is written everywhere else, '^2' (not '**2')."""
-    if v._fn is engine.Pow:
-        return f"^{exponent(v._const['k'])}"
-    if v._fn is engine.PowValue:
+    if v.op is engine.Pow:
+        return f"^{exponent(v.constants['k'])}"
+    if v.op is engine.PowValue:
         return '^'
-    return _DRAWN.get(v._fn) or clean_label(v._op or '?')
+    return _DRAWN.get(v.op) or clean_label(v._op or '?')
 
 
 def expression(node, args):
     """(the op written as the lectures write it, how tightly that binds), with args filled in:
     args are (text, precedence) pairs, names or numbers (see `precedence`)."""
-    form = _FORMS.get(node._fn)
+    form = _FORMS.get(node.op)
     if form is not None:
         return form(node, args)
     return _call(clean_label(node._op or '?'))(node, args)   # a custom Op, tanh, exp: symbol(args)

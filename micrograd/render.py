@@ -285,7 +285,7 @@ def _keep_in_order(g, plan, bodies):
     """Each neuron's parameters one column after all of its inputs (invisible edges), so that
     layer l's cluster starts where layer l − 1 ends: layers left to right, not a staircase."""
     for i, v in enumerate(g.order):
-        if v._fn is WeightedSum and not plan.folded[i]:
+        if v.op is WeightedSum and not plan.folded[i]:
             ps = g.parents[i]
             first_w, inputs = ps[0], ps[len(ps) // 2:-1]
             if g.roles[first_w] == 'parameter' and plan.shown[first_w] == first_w:
@@ -299,7 +299,7 @@ def _levels(g, plan):
     so that the layers line up instead of climbing a staircase."""
     level = {}
     for i, v in enumerate(g.order):
-        if v._fn is WeightedSum and g.neurons[i] and not plan.folded[i]:
+        if v.op is WeightedSum and g.neurons[i] and not plan.folded[i]:
             n, j = len(g.parents[i]) // 2, g.neurons[i][1]
             level[i] = n + min(j, n) - 1
     return level

@@ -23,8 +23,8 @@ import math
 import re
 
 from .engine import (Value, Add, Sub, Neg, Mul, Div, Pow, PowValue, Exp, Log, Tanh, Sigmoid,
-                     Relu, Sin, Cos, WeightedSum, learner_backward, topological_order, _real,
-                     _result, _local_floats, _BUILT_IN)
+                     Relu, Sin, Cos, WeightedSum, learner_backward, topological_order, _BUILT_IN)
+from .errors import real as _real, result as _result, local_floats as _local_floats
 from .i18n import _
 
 __all__ = ['compile', 'Compiled', 'Result']
@@ -176,7 +176,7 @@ def _write(c, readable):
             lines += _assign(names[node], rule.terms)
             if rule.setup:
                 lines.append(f"    {rule.setup}")
-            if node._fn not in _CANNOT_OVERFLOW:
+            if node.op not in _CANNOT_OVERFLOW:
                 check.append(names[node])
     lines.append(f"    # backward pass, last node first: dL_dv = ∂{root}/∂v = Σ over the nodes u that "
                  f"use v of ∂u/∂v · dL_du")
@@ -233,7 +233,7 @@ class _Tape:
         self.feed = [(index[v], k) for k, v in enumerate(c.inputs + c.params) if v in index]
         self.wanted = [index.get(v) for v in c.inputs + c.params]
         self.leaves = [i for i, v in enumerate(c.order) if not v._prev]
-        self.tape = [(index[v], v._fn, tuple(index[p] for p in v._prev), v._const)
+        self.tape = [(index[v], v.op, tuple(index[p] for p in v._prev), v.constants)
                      for v in c.order if v._prev]
 
     def __call__(self, *args):
@@ -454,8 +454,8 @@ def _op_of(node):
                           "and compile cannot see inside a closure; define an Op subclass (forward "
                           "and local_grads) for it, or call backward()",
                           op=node._op or '?', name=_names([node])))
-    if node._fn is None:
+    if node.op is None:
         raise TypeError(_("compile: the {op} node {name} was built by hand with children but has "
                           "no local derivatives; define an Op subclass",
                           op=node._op or '?', name=_names([node])))
-    return node._fn, node._const
+    return node.op, node.constants

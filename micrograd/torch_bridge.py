@@ -1,6 +1,6 @@
 """compare_with_torch: the lecture's "same answer as PyTorch" cell as one call.
 
-The graph is rebuilt in PyTorch, float64, op by op from what made each node (`node._fn` and its
+The graph is rebuilt in PyTorch, float64, op by op from what made each node (`node.op` and its
 constants), PyTorch runs its own backward, and a table shows every labelled leaf's data and
 gradient in both engines side by side.  PyTorch is optional:
 pip install 'backprop-classroom[torch]'.
@@ -74,7 +74,7 @@ def compare_with_torch(root, lang=None):
             t = torch.tensor(node.data, dtype=torch.float64, requires_grad=True)
         else:
             f = _torch_op(node, ops, lang)
-            t = f(*(tensors[p] for p in node._prev), **node._const)
+            t = f(*(tensors[p] for p in node._prev), **node.constants)
         tensors[node] = t
     tensors[root].backward()
     ours = _our_gradients(root, order)
@@ -89,7 +89,7 @@ def compare_with_torch(root, lang=None):
 def _torch_op(node, ops, lang=None):
     """The PyTorch function for this node's op, or a clear error naming the node and the op (in
     `lang`, else the process's language)."""
-    fn = node._fn
+    fn = node.op
     label = _(" (node {label})", lang=lang, label=repr(node.label)) if node.label else ''
     where = _("the {op} node{node} with data {data}", lang=lang, op=repr(node._op), node=label,
               data=repr(node.data))

@@ -42,7 +42,7 @@ Lee's bracket form only for up to 8 paths, so the text of all steps stays linear
 """
 from dataclasses import dataclass, field, replace
 
-from . import engine
+from . import engine, errors
 from .engine import Value
 from .graph import ATOM, POWER, PRODUCT, describe, exponent, group, number, precedence, wrap
 from .i18n import _, ngettext
@@ -223,7 +223,7 @@ def backward_steps(root, graph=None):
             raise TypeError(_("backward_steps: the {op} node{named} was built by hand with children "
                               "but has neither local derivatives nor a _backward of its own; assign "
                               "its _backward or define an Op subclass",
-                              op=node._op, named=engine._node_name(node.label)))
+                              op=node._op, named=errors.node_name(node.label)))
         local_names = _local_names(g, i)
         terms = []
         for k, (p, d) in enumerate(zip(g.parents[i], local)):
@@ -325,9 +325,9 @@ def print_steps(root, lang=None):
 def _local_names(g, i):
     """∂node/∂parent for each parent, in symbols: for a·b the other factor, for tanh (1 − o^2)…
 
-    Chosen by the op class (node._fn), so a custom Op whose symbol is '*' is never read as Mul."""
+    Chosen by the op class (node.op), so a custom Op whose symbol is '*' is never read as Mul."""
     node, ps = g.order[i], g.parents[i]
-    fn = node._fn
+    fn = node.op
     if fn is engine.Add:
         return ['1', '1']
     if fn is engine.Mul:
@@ -340,7 +340,7 @@ def _local_names(g, i):
         a, b = g.factor(ps[0], ATOM), g.factor(ps[1], ATOM)
         return [f"{b}·{a}^({b} − 1)", f"{a}^{b}·ln {a}"]
     if fn is engine.Pow:
-        k = node._const['k']
+        k = node.constants['k']
         if k == 1:
             return ['1']
         factor = group(exponent(k), precedence(exponent(k)), PRODUCT)

@@ -221,7 +221,7 @@ def test_every_primitive_names_its_local_derivative():
         'tanh': x.tanh(), 'σ': x.sigmoid(), 'ReLU': x.relu(), 'sin': x.sin(), 'cos': x.cos(),
         'Σ': weighted_sum([x], [y], Value(0.1, label='b')), 'x - y': x - y, '-x': -x, '/': x / y,
     }
-    assert {out._fn for out in nodes.values()} == set(PRIMITIVES)
+    assert {out.op for out in nodes.values()} == set(PRIMITIVES)
     for op, out in nodes.items():
         out.label = 'out'
         step = backward_steps(out)[0]
