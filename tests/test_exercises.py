@@ -484,3 +484,27 @@ def test_messages_say_an_int_and_no_answer():
     assert "no answer yet (…)" in message and "a ellipsis" not in message, message
     assert all(" a int" not in get(id).check(3).message for id in ('ex14_topological_order',
                                                                    'ex13_gradient_shape'))
+
+
+# --- each exercise reads as a filled-in form ---------------------------------------------------
+
+def test_every_exercise_is_made_with_keywords_and_a_positional_form_is_refused():
+    """Exercise(id, title=…, prompt=…, …): only the id goes by position (issue 22 item 5), so
+    which text is the hint and which the worked solution is said where each exercise is made."""
+    import ast
+    import os
+    folder = os.path.dirname(exercises.__file__)
+    made = 0
+    for name in sorted(os.listdir(folder)):
+        if not name.endswith('.py'):
+            continue
+        with open(os.path.join(folder, name), encoding='utf-8') as f:
+            tree = ast.parse(f.read(), name)
+        for call in ast.walk(tree):
+            if isinstance(call, ast.Call) and getattr(call.func, 'id', None) == 'Exercise':
+                made += 1
+                assert len(call.args) == 1, f"{name}:{call.lineno}: {len(call.args)} positional"
+    assert made == len(all_exercises())
+    with pytest.raises(TypeError):
+        exercises.Exercise('ex00', 'a title', 'a prompt', 'one number', 1.0, float, 'why', 'hint',
+                           'worked')

@@ -16,6 +16,7 @@ from mistakes import MISTAKES, source as engine     # noqa: E402  (a learner's e
 
 
 LECTURE = engine('lecture_tuple')
+GRADER = os.path.dirname(os.path.abspath(sys.modules['micrograd.grade'].__file__))  # none of our lines
 
 
 def bug(old, new):
@@ -168,7 +169,7 @@ def test_a_recursion_error_is_shown_as_their_own_folded_traceback(tmp_path):
     assert o.status == 'limit' and o.ok
     assert o.got.startswith('RecursionError')
     assert f'File "{path}"' in o.traceback and 'build_topo(child)' in o.traceback
-    assert 'more times]' in o.traceback and 'runner.py' not in o.traceback and 'checks.py' not in o.traceback
+    assert 'more times]' in o.traceback and GRADER not in o.traceback
     assert len(o.traceback.splitlines()) < 15, o.traceback
 
 
@@ -319,9 +320,9 @@ TANH_ABS = bug("(1 - t ** 2)", "(1 - t * abs(t))")     # right wherever the grad
 
 
 def test_random_inputs_find_a_derivative_the_fixed_points_miss(tmp_path, monkeypatch):
-    from micrograd.grade import checks
+    from micrograd.grade.checks import beyond
     monkeypatch.setitem(sys.modules, 'torch', None)          # central differences, not PyTorch
-    monkeypatch.setattr(checks, '_POINTS', {})
+    monkeypatch.setattr(beyond, '_POINTS', {})
     report = grade_file(_file(tmp_path, TANH_ABS))
     assert report.failed == ['random'] and report['tanh'].status == 'pass', str(report)
     o = report['random']
@@ -330,8 +331,8 @@ def test_random_inputs_find_a_derivative_the_fixed_points_miss(tmp_path, monkeyp
 
 def test_random_inputs_against_pytorch_when_it_is_installed(tmp_path, monkeypatch):
     pytest.importorskip('torch')
-    from micrograd.grade import checks
-    monkeypatch.setattr(checks, '_POINTS', {})
+    from micrograd.grade.checks import beyond
+    monkeypatch.setattr(beyond, '_POINTS', {})
     o = grade_file(_file(tmp_path, TANH_ABS))['random']
     assert o.status == 'fail' and 'PyTorch' in o.cause, o.cause
 
@@ -436,3 +437,30 @@ raise SystemExit(0 if report else 1)
     r = subprocess.run([sys.executable, script], capture_output=True, text=True, timeout=120)
     assert r.returncode == 0 and 'OK 0' in r.stdout, (r.stdout, r.stderr)
     assert marker.read_text() == 'ran\n'          # once: in the script, not again in the child
+
+
+# --- the grader's own files: each read in one sitting --------------------------------------------
+
+def test_no_module_of_the_grader_grows_past_350_lines():
+    """The house rule of issue 22: a file a reader takes in one sitting."""
+    long = {}
+    for folder, _dirs, files in os.walk(GRADER):
+        for name in files:
+            if name.endswith('.py'):
+                path = os.path.join(folder, name)
+                with open(path, encoding='utf-8') as f:
+                    lines = sum(1 for _line in f)
+                if lines > 350:
+                    long[os.path.relpath(path, GRADER)] = lines
+    assert not long, f"split these along a seam a reader thinks in: {long}"
+
+
+def test_the_checks_stay_in_the_lectures_order_and_the_old_names_import():
+    from micrograd.grade.checks import CHECKS as checks, Fail, Limit, NotYet, Skip  # noqa: F401
+    from micrograd.grade.runner import (N_, TIMEOUT, MEMORY_MB, LoadError, Raised,  # noqa: F401
+                                        Remote, Session, Stopped, Died, validate)
+    assert checks is CHECKS
+    assert [name for name, *_ in CHECKS] == [
+        'forward', 'reflected', 'backward', 'tanh', 'exp', 'relu', 'neuron', 'used_twice',
+        'diamond', 'topological_order', 'subtraction', 'division', 'power', 'reflected_sub_div',
+        'tanh_overflow', 'deep_chain', 'softmax_nll', 'random', 'second_backward']

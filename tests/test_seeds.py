@@ -251,3 +251,31 @@ def test_hadamard_and_helpers():
     assert wt.outer([1, 2], [3, 4, 5]) == [[3, 4, 5], [6, 8, 10]]
     assert wt.transpose([[1, 2, 3], [4, 5, 6]]) == [[1, 4], [2, 5], [3, 6]]
     assert wt.matvec([[1, 2], [3, 4]], [1, -1]) == [-1, -1]
+
+
+def test_one_module_a_seed_each_read_in_one_sitting_and_every_old_name_still_imports():
+    """nn.walkthrough is a package (chain, paths, nielsen, matrix, common, tables, neuron), each
+    module under 350 lines; what the notebooks import `from nn.walkthrough` is still there."""
+    import ast
+    import json
+    import os
+    folder = os.path.dirname(wt.__file__)
+    assert os.path.basename(wt.__file__) == '__init__.py'
+    for name in os.listdir(folder):
+        if name.endswith('.py'):
+            with open(os.path.join(folder, name), encoding='utf-8') as f:
+                assert sum(1 for _line in f) <= 350, name
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    imported = set()
+    for base, _dirs, files in os.walk(os.path.join(root, 'notebooks')):
+        for name in files:
+            if name.endswith('.ipynb'):
+                with open(os.path.join(base, name), encoding='utf-8') as f:
+                    cells = json.load(f)['cells']
+                for cell in cells:
+                    if cell['cell_type'] == 'code':
+                        for s in ast.walk(ast.parse(''.join(cell['source']))):
+                            if isinstance(s, ast.ImportFrom) and s.module == 'nn.walkthrough':
+                                imported |= {a.name for a in s.names}
+    assert {'CHAIN_W', 'LEE_WEIGHTS', 'NIELSEN_WEIGHTS', 'MATRIX_W'} <= imported
+    assert [n for n in sorted(imported) if not hasattr(wt, n)] == []

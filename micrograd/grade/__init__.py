@@ -1,8 +1,10 @@
 """grade(Value): check a learner's own engine, written the lecture's way, for the classic mistakes.
 
-    checks.py   the checks, one small function each, in the lecture's order
+    checks/     the checks, one small function each, in the lecture's order (a module per idea)
     runner.py   the subprocess that holds their objects and answers requests on them, with a
                 time limit per check and a memory limit; the checks judge here, in our process
+                (child.py is that subprocess, remote.py the stand-ins for its objects,
+                limits.py the limits)
     report.py   the verdict as text (✓ / ✗ / ⚠ …) and as HTML for Jupyter
 
 Only the class's source goes to the subprocess, never the class itself: a class in a module file

@@ -11,7 +11,7 @@ COLOURS = {'pass': '#1a7f37', 'fail': '#b42318', 'not yet': '#6e7781', 'note': '
 
 
 def translated(text):
-    """A text from the grading subprocess (checks.N_'s marks) in the learner's language: an English
+    """A text from the grading subprocess (N_'s marks) in the learner's language: an English
     sentence, or [sentence, {field: text}] with its fields translated too.  Text that is not in the
     catalog (their numbers, reprs and exceptions) stays as it is."""
     if isinstance(text, list) and len(text) == 2 and isinstance(text[1], dict):
