@@ -8,11 +8,13 @@ reverse topological order:
 
 Read it top to bottom: `Value` and its operators, `backward`, `topological_order`, then the ops,
 each a small class whose `forward` computes the output and whose `local_grads` gives ∂out/∂x for
-each parent, with the equation in its docstring.  What the learner writes is what the graph holds
+each parent, with the equation in its docstring (and `torch`, the same op in PyTorch, for
+compare_with_torch).  What the learner writes is what the graph holds
 (`a - b` is one Sub node).  A node made by hand, micrograd's way (`Value(t, (x,), 'tanh')` with
 its `_backward` assigned), works here too.
 
-Two modules keep this one short.  errors.py checks the numbers and words the messages.  _fast.py
+Neighbours keep this file short.  errors.py checks the numbers and words the messages; copying.py
+lets copy.deepcopy and pickle take graphs of any depth.  _fast.py
 (the standard library's heapq/_heapq pattern) replaces the operators, the walk, the backward pass
 and `weighted_sums` at import with versions written for speed that give the same numbers bit for
 bit; the engine's tests run with and without it (tests/test_pure_engine.py).
@@ -332,8 +334,8 @@ class Op:
     ValueError, ZeroDivisionError or OverflowError for bad input: `apply` adds the op, the
     values and the nodes' labels to the message.
 
-    For `compare_with_torch`, add a `torch(*xs)` function: the same op on the parents as float64
-    tensors (constants as keywords), e.g. `return torch.nn.functional.softplus(x)`.
+    `torch(*xs)` is the same op on the parents as PyTorch float64 tensors (constants as keywords),
+    for `compare_with_torch`; add one to yours, e.g. `return torch.nn.functional.softplus(x)`.
     """
 
     symbol = '?'
@@ -381,6 +383,9 @@ class Add(Op):
     def local_grads(a, b, out):
         return _ONE_ONE
 
+    def torch(a, b):
+        return a + b
+
 
 class Mul(Op):
     """out = a · b;   ∂out/∂a = b,  ∂out/∂b = a"""
@@ -391,6 +396,9 @@ class Mul(Op):
 
     def local_grads(a, b, out):
         return (b, a)
+
+    def torch(a, b):
+        return a * b
 
 
 class Sub(Op):
@@ -403,6 +411,9 @@ class Sub(Op):
     def local_grads(a, b, out):
         return _ONE_MINUS_ONE
 
+    def torch(a, b):
+        return a - b
+
 
 class Neg(Op):
     """out = −a;   ∂out/∂a = −1"""
@@ -413,6 +424,9 @@ class Neg(Op):
 
     def local_grads(a, out):
         return _MINUS_ONE
+
+    def torch(a):
+        return -a
 
 
 class Div(Op):
@@ -426,6 +440,9 @@ class Div(Op):
 
     def local_grads(a, b, out):
         return (1.0 / b, -out / b)              # −a/b² as −(a/b)/b: b² would underflow to 0
+
+    def torch(a, b):
+        return a / b
 
 
 class Pow(Op):
@@ -445,6 +462,9 @@ class Pow(Op):
         if a == 0 and k < 1:                    # √a at 0: the slope is infinite
             return (math.inf,)
         return (k * a ** (k - 1),)
+
+    def torch(a, k):
+        return a ** k
 
     @classmethod
     def name(cls, k):
@@ -470,6 +490,9 @@ class PowValue(Op):
             return (Pow.local_grads(a, out, b)[0], 0.0)
         return (Pow.local_grads(a, out, b)[0], math.nan)
 
+    def torch(a, b):
+        return a ** b
+
 
 class Exp(Op):
     """out = eᵃ;   ∂out/∂a = eᵃ = out"""
@@ -482,6 +505,9 @@ class Exp(Op):
 
     def local_grads(a, out):
         return (out,)
+
+    def torch(a):
+        return a.exp()
 
 
 class Log(Op):
@@ -496,6 +522,9 @@ class Log(Op):
     def local_grads(a, out):
         return (1.0 / a,)
 
+    def torch(a):
+        return a.log()
+
 
 class Tanh(Op):
     """out = tanh a = (e²ᵃ − 1)/(e²ᵃ + 1);   ∂out/∂a = 1 − tanh²a"""
@@ -506,6 +535,9 @@ class Tanh(Op):
 
     def local_grads(a, out):
         return (1.0 - out * out,)
+
+    def torch(a):
+        return a.tanh()
 
 
 class Sigmoid(Op):
@@ -521,6 +553,9 @@ class Sigmoid(Op):
     def local_grads(a, out):
         return (out * (1.0 - out),)
 
+    def torch(a):
+        return a.sigmoid()
+
 
 class Relu(Op):
     """out = max(0, a);   ∂out/∂a = 1 if a > 0 else 0"""
@@ -531,6 +566,9 @@ class Relu(Op):
 
     def local_grads(a, out):
         return _ONE if a > 0 else _ZERO
+
+    def torch(a):
+        return a.relu()
 
 
 class Sin(Op):
@@ -543,6 +581,9 @@ class Sin(Op):
     def local_grads(a, out):
         return (math.cos(a),)
 
+    def torch(a):
+        return a.sin()
+
 
 class Cos(Op):
     """out = cos a;   ∂out/∂a = −sin a"""
@@ -553,6 +594,9 @@ class Cos(Op):
 
     def local_grads(a, out):
         return (-math.sin(a),)
+
+    def torch(a):
+        return a.cos()
 
 
 class WeightedSum(Op):
@@ -567,6 +611,10 @@ class WeightedSum(Op):
     def local_grads(*x):
         n = (len(x) - 1) // 2
         return WeightedSum.grads(x[:n], x[n:2 * n])
+
+    def torch(*x):
+        n = len(x) // 2
+        return sum((w * a for w, a in zip(x[:n], x[n:-1])), x[-1])   # b + w₁a₁ + …
 
     @staticmethod
     def z(w, a, b):

@@ -28,35 +28,6 @@ def require_torch(what):
     return torch
 
 
-def _weighted_sum(*x):
-    n = len(x) // 2
-    z = x[-1]
-    for w, a in zip(x[:n], x[n:-1]):            # b + w₁a₁ + w₂a₂ + …, the engine's order
-        z = z + w * a
-    return z
-
-
-def _torch_ops(torch):
-    """What each built-in primitive is in PyTorch: f(*parent tensors, **the op's constants)."""
-    return {
-        engine.Add: lambda a, b: a + b,
-        engine.Sub: lambda a, b: a - b,
-        engine.Neg: lambda a: -a,
-        engine.Mul: lambda a, b: a * b,
-        engine.Div: lambda a, b: a / b,
-        engine.Pow: lambda a, k: a ** k,
-        engine.PowValue: lambda a, b: a ** b,
-        engine.Exp: torch.exp,
-        engine.Log: torch.log,
-        engine.Tanh: torch.tanh,
-        engine.Sigmoid: torch.sigmoid,
-        engine.Relu: torch.relu,
-        engine.Sin: torch.sin,
-        engine.Cos: torch.cos,
-        engine.WeightedSum: _weighted_sum,
-    }
-
-
 def compare_with_torch(root, lang=None):
     """Rebuild `root`'s graph in PyTorch (float64), run both backward passes, and return a
     TorchComparison of every labelled leaf: data and ∂root/∂leaf in each engine (its table in
@@ -66,14 +37,13 @@ def compare_with_torch(root, lang=None):
     they were.
     """
     torch = require_torch("compare_with_torch")
-    ops = _torch_ops(torch)
     order = topological_order(root)
     tensors = {}
     for node in order:
         if not node._prev:
             t = torch.tensor(node.data, dtype=torch.float64, requires_grad=True)
         else:
-            f = _torch_op(node, ops, lang)
+            f = _torch_op(node, lang)
             t = f(*(tensors[p] for p in node._prev), **node.constants)
         tensors[node] = t
     tensors[root].backward()
@@ -86,7 +56,7 @@ def compare_with_torch(root, lang=None):
     return TorchComparison(root.label or 'root', root.data, tensors[root].item(), rows, lang)
 
 
-def _torch_op(node, ops, lang=None):
+def _torch_op(node, lang=None):
     """The PyTorch function for this node's op, or a clear error naming the node and the op (in
     `lang`, else the process's language)."""
     fn = node.op
@@ -101,7 +71,7 @@ def _torch_op(node, ops, lang=None):
         raise TypeError(_("compare_with_torch: {where} has no operation PyTorch can redo: {how}; "
                           "build it with the engine's ops (v.tanh(), a * b, …) or an Op subclass "
                           "with a torch(*xs) method", lang=lang, where=where, how=how))
-    f = ops.get(fn) or getattr(fn, 'torch', None)      # no built-in op has one to inherit
+    f = getattr(fn, 'torch', None)              # each op's own (Op has none to inherit)
     if f is not None:
         return f
     raise TypeError(_("compare_with_torch: the op {op} ({symbol}) of {where} has no torch(*xs) "

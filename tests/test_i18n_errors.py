@@ -324,7 +324,7 @@ def _closure_node():
 
 def _torch_refusal(node):
     from micrograd.torch_bridge import _torch_op
-    return lambda: _torch_op(node, {})
+    return lambda: _torch_op(node)
 
 
 TORCH = {
