@@ -46,8 +46,8 @@ from . import engine
 from .engine import topological_order
 from .i18n import _
 
-__all__ = ['Graph', 'describe', 'described', 'clean_label', 'number', 'wrap', 'exponent', 'group', 'precedence',
-           'MAX_NAME', 'NEGATIVE', 'SUM', 'PRODUCT', 'POWER', 'ATOM']
+__all__ = ['Graph', 'describe', 'described', 'clean_label', 'number', 'wrap', 'exponent', 'group',
+           'precedence', 'MAX_NAME', 'NEGATIVE', 'SUM', 'PRODUCT', 'POWER', 'ATOM']
 
 MAX_NAME, MAX_LINES, MAX_TITLE = 60, 4, 1000
 _SHORT = 20                     # an unlabelled node is named by its expression up to this length

@@ -84,7 +84,7 @@ class Player:
             raise TypeError(_("step_through: leaves must be True or False, not {leaves}", lang,
                               leaves=repr(leaves)))
         _refuse_more_values_than(root, _MAX_VALUES, lang)   # before describing a 1e6-node graph
-        g = describe(root, 'step_through')      # once: the size check, the steps and the drawing share it
+        g = describe(root, 'step_through')      # once: the size check, steps and drawing share it
         check_size(root, graph=g)               # a graph too big to draw: refused before any step
         self.forward = forward_steps(root, graph=g)
         self.backward = backward_steps(root, graph=g)
