@@ -46,8 +46,8 @@ from . import engine
 from .engine import topological_order
 from .i18n import _
 
-__all__ = ['Graph', 'describe', 'clean_label', 'number', 'wrap', 'exponent', 'group', 'precedence',
-           'MAX_NAME', 'NEGATIVE', 'SUM', 'PRODUCT', 'POWER', 'ATOM']
+__all__ = ['Graph', 'describe', 'described', 'clean_label', 'number', 'wrap', 'exponent', 'group',
+           'precedence', 'MAX_NAME', 'NEGATIVE', 'SUM', 'PRODUCT', 'POWER', 'ATOM']
 
 MAX_NAME, MAX_LINES, MAX_TITLE = 60, 4, 1000
 _SHORT = 20                     # an unlabelled node is named by its expression up to this length
@@ -106,6 +106,25 @@ def describe(root, who='describe'):
 
     A root that is not a Value is a TypeError that starts with `who` (the function called)."""
     return Graph(root, who)
+
+
+def described(root, graph, who):
+    """`graph` if it is `root`'s own description (a caller that has one already hands it on, so
+    step_through describes once), else describe(root, who); another graph's is a ValueError."""
+    if graph is None or not isinstance(root, engine.Value):     # not a Value: describe says so
+        return describe(root, who)
+    other = getattr(graph, 'root', None)
+    if other is not root:
+        raise ValueError(_("{who}: graph= must be describe(root) of this root ({root}), not the "
+                           "description of another graph ({other})", who=who, root=_called(root),
+                           other=_called(other) if isinstance(other, engine.Value)
+                           else type(graph).__name__))
+    return graph
+
+
+def _called(v):
+    """A value as an error names it: its label, else its number."""
+    return clean_label(v.label) if v.label else number(v.data)
 
 
 # --- formulas, from the op class ------------------------------------------------------------

@@ -27,9 +27,9 @@ import re
 import uuid
 from importlib import resources
 
-from .engine import Value, topological_order
+from .engine import Value
 from .files import write_atomic
-from .graph import without_surrogates
+from .graph import describe, without_surrogates
 from .i18n import N_, _, get_language, ngettext
 from .layout import GraphTooLarge
 from .player_math import math_lines
@@ -84,20 +84,18 @@ class Player:
             raise TypeError(_("step_through: leaves must be True or False, not {leaves}", lang,
                               leaves=repr(leaves)))
         _refuse_more_values_than(root, _MAX_VALUES, lang)   # before describing a 1e6-node graph
-        check_size(root)                        # a graph too big to draw: refused before any step
-        order = topological_order(root)
-        index = {v: i for i, v in enumerate(order)}
-        self.forward = forward_steps(root)
-        self.backward = backward_steps(root)
+        g = describe(root, 'step_through')      # once: the size check, steps and drawing share it
+        check_size(root, graph=g)               # a graph too big to draw: refused before any step
+        self.forward = forward_steps(root, graph=g)
+        self.backward = backward_steps(root, graph=g)
         grads = {s.value: s.grad for s in self.backward}
-        drawing = draw_dot(root, rankdir=rankdir, show_grad=True, grads=grads)
+        drawing = draw_dot(root, rankdir=rankdir, show_grad=True, grads=grads, graph=g)
         self._svg = _NOISE.sub('', _XML_PREAMBLE.sub('', drawing.svg(), count=1))
-        self._picture = _png_data_uri(drawing.source) if len(order) <= _STATIC_PICTURE else ''
-        parents = [[index[p] for p in v._prev] for v in order]
-        names = [''] * len(order)
-        for s in self.backward:
-            names[s.node] = s.name
-        L, root_name, n = self.backward[0].L, self.backward[0].name, len(order)
+        self._picture = _png_data_uri(drawing.source) if len(g) <= _STATIC_PICTURE else ''
+        parents = g.parents
+        # the names the math shows as names; a constant ('1.0', no step of its own) stays a number
+        names = [name if role != 'constant' else '' for name, role in zip(g.names, g.roles)]
+        L, root_name, n = self.backward[0].L, self.backward[0].name, len(g)
         self._root = root_name
         self._text = [s.explain(lang) for s in self.backward]
         self._data = {

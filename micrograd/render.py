@@ -60,7 +60,7 @@ import types
 
 from . import dot
 from .engine import WeightedSum
-from .graph import describe
+from .graph import described
 # the steps' names for local derivatives (∂n/∂b = 1, (1 − o²)): one place says how they are written
 from .trace import _d, _is_number, _local_names
 from .fit import Shape, fitted, wrap
@@ -90,11 +90,12 @@ _ROLE_MEANING = (('input', N_('input: a leaf, not a parameter')),
 def draw_dot(root, format='svg', rankdir=None, *, show_grad=True, grads=None,
              show_local_grads=False, highlight_nodes=(), highlight_edges=(), clusters=True,
              collapse=False, legend=False, max_nodes=3000, slide=False, background='white',
-             fit=None):
+             fit=None, graph=None):
     """The graph of `root` as a graphviz.Digraph: value records, op ovals, role colours, nn clusters.
 
     grads={Value: number} is shown instead of .grad ("grad ?" if missing); see the module docstring.
     rankdir=None: 'LR', or with fit (slide=True's default) the shape closest to a 16:9 slide.
+    graph: the root's `describe(root)`, if the caller has it already.
     """
     if rankdir is not None and rankdir not in tuple(_SIDES):
         raise ValueError(_("draw_dot: rankdir must be 'LR', 'RL', 'TB' or 'BT' (left to right, right "
@@ -103,7 +104,7 @@ def draw_dot(root, format='svg', rankdir=None, *, show_grad=True, grads=None,
     if background not in dot.THEMES:
         raise ValueError(_("draw_dot: background must be one of {themes}, not {background}",
                            themes=', '.join(dot.THEMES), background=repr(background)))
-    g = describe(root, 'draw_dot')
+    g = described(root, graph, 'draw_dot')
     plan = Plan(g, clusters or collapse, collapse)
     _refuse_if_too_large(g, plan, max_nodes, collapse)
     style, theme = (dot.SLIDE if slide else dot.NORMAL), dot.THEMES[background]
@@ -141,10 +142,10 @@ def _draw(g, plan, format, shape, style, theme, lit, show_grad, grads, show_loca
     return drawing
 
 
-def check_size(root, max_nodes=3000, collapse=False, clusters=True):
+def check_size(root, max_nodes=3000, collapse=False, clusters=True, *, graph=None):
     """Raise GraphTooLarge, as draw_dot would, without drawing: a cheap check to make before
-    work that ends in a picture (step_through builds every step first)."""
-    g = describe(root, 'check_size')
+    work that ends in a picture (step_through builds every step first); graph: as draw_dot's."""
+    g = described(root, graph, 'check_size')
     _refuse_if_too_large(g, Plan(g, clusters or collapse, collapse), max_nodes, collapse)
 
 

@@ -44,7 +44,7 @@ from dataclasses import dataclass, field, replace
 
 from . import engine, errors
 from .engine import Value
-from .graph import ATOM, POWER, PRODUCT, describe, exponent, group, number, precedence, wrap
+from .graph import ATOM, POWER, PRODUCT, described, exponent, group, number, precedence, wrap
 from .i18n import _, ngettext
 
 __all__ = ['Term', 'BackwardStep', 'ForwardStep', 'Steps', 'backward_steps', 'forward_steps',
@@ -201,7 +201,7 @@ def backward_steps(root, graph=None):
     Gradients are kept in the steps: the graph's `.grad` is never read nor changed.
     `graph`: the root's `describe(root)`, if the caller has it already.
     """
-    g = graph or describe(root, 'backward_steps')
+    g = described(root, graph, 'backward_steps')
     order, names, L = g.order, g.names, g.names[-1]
     paths = [0] * len(order)                # how many edges leave each node: its gradient's terms
     for ps in g.parents:
@@ -288,7 +288,7 @@ def _run_closure(closure, node, up, before):
 
 def forward_steps(root, graph=None):
     """One ForwardStep per node in topological order: node = op(parents) = its value."""
-    g = graph or describe(root, 'forward_steps')
+    g = described(root, graph, 'forward_steps')
     steps = Steps()
     for i, node in enumerate(g.order):
         numbers = ''

@@ -174,7 +174,7 @@ def test_a_graph_of_more_values_than_can_be_drawn_is_refused_from_its_count(monk
     first; now the refusal walks 3,001 values and stops (bench: 0.001 s, +0 MB for 1e6 values)."""
     import micrograd.player as player
     from micrograd import GraphTooLarge
-    for name in ('check_size', 'topological_order', 'draw_dot', 'backward_steps', 'forward_steps'):
+    for name in ('describe', 'check_size', 'draw_dot', 'backward_steps', 'forward_steps'):
         monkeypatch.setattr(player, name, lambda *a, _name=name, **k: pytest.fail(f"{_name} ran"))
     for n in (3001, 50_000):
         with pytest.raises(GraphTooLarge) as e:
@@ -193,7 +193,7 @@ def test_a_graph_of_3000_values_goes_on_to_the_drawing_check(monkeypatch):
     class Reached(Exception):
         pass
 
-    def check_size(root):
+    def check_size(root, graph):
         raise Reached
     monkeypatch.setattr(player, 'check_size', check_size)
     with pytest.raises(Reached):
