@@ -80,7 +80,7 @@ _ANCESTORS = threading.local()
 def reduce(node, order_of):
     """What Value.__reduce_ex__ returns for `node` (order_of: the engine's topological_order)."""
     pending = _pending()
-    if id(node) in pending:
+    if id(node) in pending or not node._prev:   # its parents are saved already, or it has none
         pending.discard(id(node))
         return _restored, _state(node)
     pending.clear()                             # what a pickling that failed left behind
