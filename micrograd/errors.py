@@ -5,7 +5,7 @@ engine.py calls these so that its own code reads as the lecture's: each check tu
 Nothing here builds a node or computes a gradient, and nothing imports the engine: the functions
 read a node's slots (`_op`, `_label`, `_data`, `_prev`, `_local`, `_made`) by name.
 
-The messages are English ids of the catalogue (micrograd/locale), translated only when an error is
+The messages are English ids of the catalogue (micrograd/i18n/locale), translated only when an error is
 built; alone (no package around it), the engine speaks English.
 """
 import numbers

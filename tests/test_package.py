@@ -57,7 +57,7 @@ def test_a_plain_install_carries_every_package_and_data_file():
                for top in ('micrograd', 'nn') for p in (ROOT / top).rglob('__init__.py')}
     assert shipped == on_disk, f"not shipped: {sorted(on_disk - shipped)}"
     data = cfg['options.package_data']['micrograd']
-    assert 'assets/*' in data and 'locale/*' in data
+    assert 'assets/*' in data and 'i18n/locale/*' in data
 
 
 def test_the_license_setup_cfg_names_is_in_the_repository():
@@ -69,7 +69,7 @@ def test_the_license_setup_cfg_names_is_in_the_repository():
 def test_every_document_the_code_cites_exists():
     """Every docs/… file that the code, the catalogue or the README names is one a learner can open."""
     project = [*ROOT.glob('micrograd/**/*.py'), *ROOT.glob('nn/**/*.py'),
-               *ROOT.glob('micrograd/locale/*.po'), ROOT / 'README.md']
+               *ROOT.glob('micrograd/i18n/locale/*.po'), ROOT / 'README.md']
     cited = {}
     for path in [*project, *ROOT.glob('tests/*.py')]:
         for name in re.findall(r'\b(docs/[\w./-]+\.md)\b', path.read_text(encoding='utf-8')):

@@ -4,7 +4,7 @@
     python -m micrograd graph "tanh(w*x + b)" w=-3 x=2 b=6.88 -o f.svg --html f.html --steps
     python -m micrograd train moons --plot moons.png
     python -m micrograd train digits --plot digits.png
-    python -m micrograd grade my_engine.py[:Value]   (see micrograd/grade/command.py)
+    python -m micrograd grade my_engine.py[:Value]   (see micrograd/cli/grade.py)
 
 Each command is a module of this package with `add(commands)` (its options, registered with
 common.command) and `run(args)` (which may return an exit code); COMMANDS lists them, in the

@@ -13,7 +13,7 @@ import sys
 
 
 def N_(message, **fields):
-    """Mark an English sentence for the catalog (micrograd/locale); with fields, the sentence and
+    """Mark an English sentence for the catalog (micrograd/i18n/locale); with fields, the sentence and
     its fields as [message, fields], which report.translated fills in, translated."""
     return [message, fields] if fields else message
 

@@ -5,9 +5,9 @@
     micrograd.set_language('zh')                              # the default for this process
 
 The English sentence is the message id (gettext's way): code reads naturally, and a sentence with no
-translation yet falls back to English.  The translations live in `micrograd/locale/<lang>.po`
+translation yet falls back to English.  The translations live in `micrograd/i18n/locale/<lang>.po`
 (gettext's text format, read with `po.py` and looked up with the stdlib's `gettext`); the words are
-fixed once in `micrograd/locale/GLOSSARY.md`.  `python -m micrograd.i18n check` lists the ids the
+fixed once in `micrograd/i18n/locale/GLOSSARY.md`.  `python -m micrograd.i18n check` lists the ids the
 code uses that a catalog lacks, and the entries no code uses any more.
 
 Which language: the `lang=` argument if given, else the one `with language(...)` chose for this
@@ -33,7 +33,7 @@ __all__ = ['LANGUAGES', 'set_language', 'get_language', 'language', '_', 'N_', '
 
 LANGUAGES = ('en', 'zh')
 ENV = 'MICROGRAD_LANG'
-LOCALE = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), 'locale')
+LOCALE = os.path.join(os.path.dirname(os.path.abspath(__file__)), 'locale')
 
 # The one piece of process-wide state the issue asks for: the language `set_language()` chose
 # (None: not chosen, so MICROGRAD_LANG or English).  Everything else is passed as `lang=`, except
