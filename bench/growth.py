@@ -20,8 +20,8 @@ import tracemalloc
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 from micrograd import Value, compile, draw_dot, topological_order      # noqa: E402
-from micrograd.render import GraphTooLarge                              # noqa: E402
-from micrograd.trace import backward_steps                              # noqa: E402
+from micrograd.views.render import GraphTooLarge                              # noqa: E402
+from micrograd.views.trace import backward_steps                              # noqa: E402
 
 SIZES = (1_000, 10_000, 100_000, 1_000_000)
 PICTURE_SIZES = (300, 1_000, 3_000)     # draw_dot's and the player's limit is 3,000 nodes

@@ -12,9 +12,9 @@ import shutil
 import sys
 import time
 
-import micrograd.layout
-import micrograd.render
-from micrograd.graph import describe
+import micrograd.views.layout
+import micrograd.views.render
+from micrograd.views.graph import describe
 from micrograd import GraphTooLarge, Value, draw_dot, render_svg, topological_order
 
 
@@ -76,7 +76,7 @@ def timed(f):
 def boxes(root):
     """Nodes plus long-edge columns: what dot lays out, as draw_dot counts it against max_nodes."""
     g = describe(root)
-    return micrograd.layout.boxes(g, list(range(len(g))), [False] * len(g))[1]
+    return micrograd.views.layout.boxes(g, list(range(len(g))), [False] * len(g))[1]
 
 
 def main():
@@ -96,12 +96,12 @@ def main():
         t_dot = timed(lambda: render_svg(g))[1] if has_dot else float('nan')
         t_before = t_wasm = float('nan')
         if before and has_dot:
-            large = micrograd.render.LARGE
-            micrograd.render.LARGE = float('inf')       # the layout every graph had before
+            large = micrograd.views.render.LARGE
+            micrograd.views.render.LARGE = float('inf')       # the layout every graph had before
             try:
                 plain = draw_dot(root, max_nodes=None)
             finally:
-                micrograd.render.LARGE = large
+                micrograd.views.render.LARGE = large
             t_before = timed(lambda: render_svg(plain))[1]
         if wasm:
             path = os.environ['PATH']
@@ -115,7 +115,7 @@ def main():
         rows.append((name, n, boxes(root), default, t_draw, t_dot, t_before, t_wasm))
         print('.', end='', file=sys.stderr, flush=True)
     print(file=sys.stderr)
-    print(f"draw_dot's default max_nodes={limit:,} (and {micrograd.layout.PER_NODE} × that "
+    print(f"draw_dot's default max_nodes={limit:,} (and {micrograd.views.layout.PER_NODE} × that "
           f"many boxes, long edges' columns included): 'drawn' or 'refused' below.")
     print(f"{'graph':<11} {'values':>6} {'boxes':>6} {'default':>8} {'draw_dot s':>11} "
           f"{'dot → SVG s':>12} {'before s':>9} {'wasm s':>7}")

@@ -4,11 +4,11 @@ import pytest
 
 import nn
 from micrograd import Value, draw_dot, step_through
-from micrograd import graph, player, render, trace
-from micrograd.graph import describe
-from micrograd.layout import GraphTooLarge
-from micrograd.render import check_size
-from micrograd.trace import backward_steps, forward_steps
+from micrograd.views import graph, player, render, trace
+from micrograd.views.graph import describe
+from micrograd.views.layout import GraphTooLarge
+from micrograd.views.render import check_size
+from micrograd.views.trace import backward_steps, forward_steps
 from nn.walkthrough import lecture_neuron
 
 

@@ -6,8 +6,8 @@ import pytest
 
 import nn
 from micrograd import Value, to_svg, topological_order
-from micrograd.graph import describe
-from micrograd.trace import backward_steps, forward_steps
+from micrograd.views.graph import describe
+from micrograd.views.trace import backward_steps, forward_steps
 
 XS = [[2.0, 3.0, -1.0], [3.0, -1.0, 0.5], [0.5, 1.0, 1.0], [1.0, 1.0, -1.0]]
 YS = [1.0, -1.0, -1.0, 1.0]
@@ -184,7 +184,7 @@ def test_a_sum_over_paths_is_a_line_per_form():
 
 
 def test_a_name_in_brackets_is_one_group_in_the_players_math():
-    from micrograd.player_math import math_lines
+    from micrograd.views.player_math import math_lines
     (line,) = math_lines("∂L/∂[(a − y)^2] = 0.5", {'L', '(a − y)^2'})
     assert line == [[['f', ['o∂', 'iL'], ['o∂', ['r', ['o[', 'i(a − y)^2', 'o]']]]], 'o=', 'n0.5']]
     (line,) = math_lines("σ'(z) · [w3 · a + w4 · b]", {'z', 'a', 'b', 'w3', 'w4'})

@@ -1,4 +1,4 @@
-"""One description of a graph (micrograd.graph), shared by the picture and the steps: names agree,
+"""One description of a graph (micrograd.views.graph), shared by the picture and the steps: names agree,
 formulas come from the op class, examples stay apart, networks are drawn in order, and the
 exports (PNG, PDF, Jupyter's PNG) work with `dot` and without it."""
 import importlib.util
@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 import nn
 from micrograd import (Value, Op, draw_dot, to_svg, to_png, to_pdf, backward_steps, forward_steps,
                        topological_order, weighted_sum)
-from micrograd.graph import describe, clean_label, MAX_NAME
+from micrograd.views.graph import describe, clean_label, MAX_NAME
 from test_render import groups, inside, texts
 
 SVG = '{http://www.w3.org/2000/svg}'
@@ -169,7 +169,7 @@ def test_custom_ops_with_familiar_symbols_step_fine():
         assert [t.local for t in steps[0].terms] == list(node.local_grads())
         assert forward_steps(node)[-1].explain().startswith(f"out = {want} = ")
         assert 'out' in svg_texts(to_svg(node))
-    from micrograd.player import step_through
+    from micrograd.views.player import step_through
     step_through(Triple.apply(a, b, c))             # the player reads the same steps
 
 
@@ -263,7 +263,7 @@ def test_the_size_refusal_suggests_a_way_out_that_works():
         draw_dot(loss, max_nodes=300)
     msg = str(err.value)
     assert 'collapse=True' in msg and "one example's pass" in msg
-    from micrograd.render import check_size
+    from micrograd.views.render import check_size
     with pytest.raises(GraphTooLarge, match="collapse=True"):
         check_size(loss, max_nodes=300)             # the same refusal, without drawing
     check_size(loss, max_nodes=300, collapse=True)

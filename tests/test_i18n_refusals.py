@@ -21,7 +21,7 @@ def _cases():
         'compile closure': lambda: micrograd.compile(closure, [x]),
         'compile hand-built': lambda: micrograd.compile(hand, [x]),
         'grads_for': lambda: micrograd.compile(y, [x])(1.0).grads_for([Value(1.0, label='z')]),
-        'render format': lambda: micrograd.renderer.render('digraph {}', 'gif'),
+        'render format': lambda: micrograd.views.renderer.render('digraph {}', 'gif'),
         'parse type': lambda: micrograd.parse(3),
         'draw_dot root': lambda: micrograd.draw_dot(3.0),
         'draw_dot background': lambda: micrograd.draw_dot(y, background='pink'),

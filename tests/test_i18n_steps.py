@@ -8,7 +8,7 @@ import micrograd
 import nn
 from micrograd import Value, backward_steps, forward_steps
 from micrograd.i18n import extract
-from micrograd.trace import format_steps
+from micrograd.views.trace import format_steps
 from nn import walkthrough as wt
 
 

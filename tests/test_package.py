@@ -57,7 +57,7 @@ def test_a_plain_install_carries_every_package_and_data_file():
                for top in ('micrograd', 'nn') for p in (ROOT / top).rglob('__init__.py')}
     assert shipped == on_disk, f"not shipped: {sorted(on_disk - shipped)}"
     data = cfg['options.package_data']['micrograd']
-    assert 'assets/*' in data and 'i18n/locale/*' in data
+    assert 'views/assets/*' in data and 'i18n/locale/*' in data
 
 
 def test_the_license_setup_cfg_names_is_in_the_repository():

@@ -89,7 +89,7 @@ _AN_ID = re.compile(r'\bv\d+')
 def assert_no_ids(svg, root):
     """No hover text says an internal id (v3, v3op, v1->v3op, cluster_…); a name the picture itself
     writes in a box (an unlabelled value called v12) may appear."""
-    from micrograd.graph import describe
+    from micrograd.views.graph import describe
     drawn = {n for n in describe(root).names if _AN_ID.fullmatch(n)}
     for element, text in titles(svg).items():
         assert not (set(_AN_ID.findall(text)) - drawn), f"{element}: the hover text {text!r}"

@@ -9,9 +9,9 @@ import pytest
 from micrograd import Value, step_through
 from micrograd.cli.demo import _seed_graphs
 from micrograd.engine import weighted_sum
-from micrograd.player import TRUST
-from micrograd.player_math import math_lines, plain_text
-from micrograd.trace import backward_steps, forward_steps
+from micrograd.views.player import TRUST
+from micrograd.views.player_math import math_lines, plain_text
+from micrograd.views.trace import backward_steps, forward_steps
 from nn.walkthrough import lecture_neuron
 
 
@@ -172,7 +172,7 @@ def _chain(n):
 def test_a_graph_of_more_values_than_can_be_drawn_is_refused_from_its_count(monkeypatch):
     """Issue 21, item 9: a 1e6-value graph took 4.7 s and 672 MB to refuse, described in full
     first; now the refusal walks 3,001 values and stops (bench: 0.001 s, +0 MB for 1e6 values)."""
-    import micrograd.player as player
+    import micrograd.views.player as player
     from micrograd import GraphTooLarge
     for name in ('describe', 'check_size', 'draw_dot', 'backward_steps', 'forward_steps'):
         monkeypatch.setattr(player, name, lambda *a, _name=name, **k: pytest.fail(f"{_name} ran"))
@@ -188,7 +188,7 @@ def test_a_graph_of_more_values_than_can_be_drawn_is_refused_from_its_count(monk
 
 
 def test_a_graph_of_3000_values_goes_on_to_the_drawing_check(monkeypatch):
-    import micrograd.player as player
+    import micrograd.views.player as player
 
     class Reached(Exception):
         pass
@@ -201,7 +201,7 @@ def test_a_graph_of_3000_values_goes_on_to_the_drawing_check(monkeypatch):
 
 
 def test_a_graph_too_large_to_draw_is_refused_before_any_step_is_built(monkeypatch):
-    import micrograd.player as player
+    import micrograd.views.player as player
     from micrograd import GraphTooLarge, Value
     v = Value(1.0, label='x')
     for _ in range(2000):

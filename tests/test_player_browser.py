@@ -9,9 +9,9 @@ import tempfile
 import pytest
 
 from micrograd import Value, step_through, topological_order
-from micrograd.player import Player
-from micrograd.graph import describe
-from micrograd.trace import backward_steps
+from micrograd.views.player import Player
+from micrograd.views.graph import describe
+from micrograd.views.trace import backward_steps
 from test_trace import lecture_neuron as neuron_and_values
 
 
@@ -629,7 +629,7 @@ def executed_untrusted_notebook(tmp_path):
 def test_untrusted_notebook_shows_the_steps_and_how_to_trust(page, tmp_path):
     with concurrent.futures.ThreadPoolExecutor(1) as pool:
         nb = pool.submit(executed_untrusted_notebook, tmp_path).result()
-    from micrograd.player import TRUST
+    from micrograd.views.player import TRUST
     out = nb.cells[1].outputs[0]
     assert not nb.cells[1].metadata.get('trusted', True)
     assert jupyterlab_shows(out.data, trusted=True) == 'text/html'

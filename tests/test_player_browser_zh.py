@@ -7,7 +7,7 @@ import pytest
 
 from micrograd import step_through
 from micrograd.i18n import extract
-from micrograd.trace import backward_steps, forward_steps
+from micrograd.views.trace import backward_steps, forward_steps
 from test_player_browser import (ARTIFACTS, browser, click_next, embedded_data, ids, lecture_neuron,  # noqa: F401
                                  open_player, page, slider_keys_play, state)
 

@@ -560,7 +560,7 @@ def test_jupyter_gets_inline_html_scaled_to_the_page():
 
 def test_ipython_displays_the_html_and_runs_dot_once(monkeypatch):
     formatters = pytest.importorskip('IPython.core.formatters')
-    module = sys.modules['micrograd.renderer']
+    module = sys.modules['micrograd.views.renderer']
     calls = []
     real = module.render
     monkeypatch.setattr(module, 'render', lambda s, f, **k: calls.append(f) or real(s, f, **k))

@@ -5,8 +5,8 @@ import pytest
 
 from micrograd import Value, topological_order, weighted_sum
 from micrograd.engine import PRIMITIVES, Op
-from micrograd.graph import describe
-from micrograd.trace import (BackwardStep, ForwardStep, Term, backward_steps, format_steps,
+from micrograd.views.graph import describe
+from micrograd.views.trace import (BackwardStep, ForwardStep, Term, backward_steps, format_steps,
                              forward_steps, print_steps)
 from nn import walkthrough
 

@@ -59,7 +59,7 @@ def add_lang(parser):
 
 def drawn(draw, root):
     """draw(root), with the renderer's errors as the command's own (a missing `dot` exits 1)."""
-    from ..render import GraphTooLarge, RendererNotFound
+    from ..views.render import GraphTooLarge, RendererNotFound
     try:
         return draw(root)
     except RendererNotFound as e:

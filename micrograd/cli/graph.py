@@ -36,7 +36,7 @@ def add(commands):
 def run(args):
     from ..engine import Value, topological_order
     from ..expr import ParseError, parse
-    from ..trace import backward_steps, format_steps
+    from ..views.trace import backward_steps, format_steps
     if args.out is not None:
         paths.check_file(args.out, '-o', PICTURES, _('a picture'))
     if args.html is not None:

@@ -75,7 +75,7 @@ def write_with(path, option, save):
 def write_svg(root, path, option, **options):
     """The picture of root's graph as the file `path`: SVG (to_svg), PNG or PDF by its extension
     (options: draw_dot's)."""
-    from .. import render
+    from ..views import render
     kind = os.path.splitext(path)[1].lower()
     if kind in ('.png', '.pdf'):
         export = render.to_png if kind == '.png' else render.to_pdf
@@ -86,7 +86,7 @@ def write_svg(root, path, option, **options):
 
 def write_player(root, path, option, title):
     """The step-through page of root's graph (step_through(root).save_html) as the file `path`."""
-    from ..player import step_through
+    from ..views.player import step_through
     player = drawn(step_through, root)
     write_with(path, option, lambda: player.save_html(path, title=title))
 

@@ -10,7 +10,7 @@ goes, before any DOT text is written.
 """
 import graphviz
 
-from .i18n import _
+from ..i18n import _
 
 __all__ = ['Plan', 'Clusters', 'declaration_order', 'sortable']
 

@@ -11,7 +11,7 @@ its formulas as MathML.  The view follows the step: it pans (and zooms out, whil
 least 10 px high) so that the node, its parents and the edges between are on screen.  Steps that
 only say an input is done are folded into the step that completes it (a checkbox brings them back).
 
-Everything is inline (micrograd/assets/player.js and player.css), so it needs no network and no
+Everything is inline (micrograd/views/assets/player.js and player.css), so it needs no network and no
 kernel: it works in JupyterLab, in nbconvert's HTML, and from disk.  Several players on one page are
 independent: each has its own id, and the script only ever looks inside its player.  Where scripts
 do not run (an untrusted notebook shows sanitized HTML), the output is the final picture (a PNG, for
@@ -27,10 +27,10 @@ import re
 import uuid
 from importlib import resources
 
-from .engine import Value
-from .files import write_atomic
+from ..engine import Value
+from ..files import write_atomic
 from .graph import describe, without_surrogates
-from .i18n import N_, _, get_language, ngettext
+from ..i18n import N_, _, get_language, ngettext
 from .layout import GraphTooLarge
 from .player_math import math_lines
 from .render import check_size, draw_dot
@@ -316,7 +316,7 @@ def _grads(step):
 
 
 def _asset(name):
-    return resources.files('micrograd').joinpath('assets', name).read_text(encoding='utf-8')
+    return resources.files('micrograd.views').joinpath('assets', name).read_text(encoding='utf-8')
 
 
 def _png_data_uri(source):

@@ -59,7 +59,7 @@ have none.  SVG classes: `node value <role>`, `node op`, `node neuron`, `edge op
 import types
 
 from . import dot
-from .engine import WeightedSum
+from ..engine import WeightedSum
 from .graph import described
 # the steps' names for local derivatives (∂n/∂b = 1, (1 − o²)): one place says how they are written
 from .trace import _d, _is_number, _local_names
@@ -68,8 +68,8 @@ from .groups import Clusters, Plan, declaration_order, sortable
 from .layout import (GraphTooLarge, LARGE, LARGE_LAYOUT, TRUNK_WEIGHT, boxes, refusal, too_large,
                      trunks)
 from .renderer import Drawing, RendererNotFound, check_dpi, render, render_svg
-from .files import write_atomic
-from .i18n import N_, _
+from ..files import write_atomic
+from ..i18n import N_, _
 
 __all__ = ['draw_dot', 'to_svg', 'to_png', 'to_pdf', 'check_size', 'legend', 'render_svg',
            'RendererNotFound', 'GraphTooLarge', 'ROLE_COLORS']

@@ -42,9 +42,9 @@ the oval, the names and the formulas alike.
 """
 import re
 
-from . import engine
-from .engine import topological_order
-from .i18n import _
+from .. import engine
+from ..engine import topological_order
+from ..i18n import _
 
 __all__ = ['Graph', 'describe', 'described', 'clean_label', 'number', 'wrap', 'exponent', 'group',
            'precedence', 'MAX_NAME', 'NEGATIVE', 'SUM', 'PRODUCT', 'POWER', 'ATOM']

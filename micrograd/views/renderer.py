@@ -22,7 +22,7 @@ import uuid
 
 import graphviz
 
-from .i18n import N_, _
+from ..i18n import N_, _
 
 __all__ = ['render_svg', 'render', 'check_dpi', 'RendererNotFound', 'Drawing']
 

@@ -10,7 +10,7 @@ deepest input (the "trunk") keeps a long chain straight, not a staircase 100x as
 """
 import types
 
-from .i18n import _, ngettext
+from ..i18n import _, ngettext
 
 __all__ = ['GraphTooLarge', 'boxes', 'trunks', 'refusal', 'LARGE', 'LARGE_LAYOUT', 'TRUNK_WEIGHT']
 

@@ -42,10 +42,10 @@ Lee's bracket form only for up to 8 paths, so the text of all steps stays linear
 """
 from dataclasses import dataclass, field, replace
 
-from . import engine, errors
-from .engine import Value
+from .. import engine, errors
+from ..engine import Value
 from .graph import ATOM, POWER, PRODUCT, described, exponent, group, number, precedence, wrap
-from .i18n import _, ngettext
+from ..i18n import _, ngettext
 
 __all__ = ['Term', 'BackwardStep', 'ForwardStep', 'Steps', 'backward_steps', 'forward_steps',
            'format_steps', 'print_steps']
