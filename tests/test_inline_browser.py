@@ -73,6 +73,9 @@ def lab():
         root = pathlib.Path(root)
         for d in ('notebooks', 'settings', 'workspaces', 'data', 'runtime'):
             (root / d).mkdir()
+        news = root / 'settings' / '@jupyterlab' / 'apputils-extension' / 'notification.jupyterlab-settings'
+        news.parent.mkdir(parents=True)
+        news.write_text('{"fetchNews": "false"}')      # no "Would you like news?" over the pictures
         nb = nbformat.v4.new_notebook()
         nb.cells = [nbformat.v4.new_code_cell(c) for c in CELLS]
         nb.metadata['kernelspec'] = {'name': 'python3', 'display_name': 'Python 3', 'language': 'python'}
@@ -126,9 +129,16 @@ def open_notebook(lab, name):
 
 def run_all(page):
     page.locator('.jp-Notebook').first.click()
-    menu(page, 'Run', 'Run All Cells')
-    page.wait_for_function("document.querySelectorAll('.jp-OutputArea-output svg').length >= 2",
-                           timeout=30000)
+    for attempt in range(3):            # a kernel that just started may miss the first request
+        menu(page, 'Run', 'Run All Cells')
+        try:
+            page.wait_for_function(
+                "[...document.querySelectorAll('.jp-OutputArea-output')].filter(o => o.querySelector('svg'))"
+                ".length >= 2", timeout=15000)
+            break
+        except Exception:
+            if attempt == 2:
+                raise
     page.wait_for_timeout(500)                 # the pictures' scripts lay them out
 
 
@@ -164,7 +174,7 @@ def test_draw_dot_in_jupyterlab_at_reading_size_zooms_and_goes_dark(lab):
     assert pictures(page)[1]['scale'] == pytest.approx(1.25 * mlp['scale'], rel=1e-3)
     out.get_by_role('button', name='Whole graph').click()
     whole = pictures(page)[1]
-    assert whole['scale'] < mlp['scale'] and whole['text'] >= 10, whole
+    assert whole['scale'] < mlp['scale'] and whole['text'] >= 9.99, whole    # readable, not 3 px
     note = out.locator('.mg-note')                # the whole MLP is not legible at the cell's width
     assert note.is_visible() and 'drag' in note.inner_text()
     out.get_by_role('button', name='Zoom out').click()
@@ -191,12 +201,14 @@ def test_untrusted_notebook_shows_the_picture(lab):
         k: (v.decode('ascii') if k == 'image/png' else v) for k, v in
         {**bundle, 'image/png': __import__('base64').b64encode(bundle['image/png'])}.items()})
     nb.cells = [nbformat.v4.new_code_cell('draw_dot(loss)', outputs=[out])]
+    nb.metadata['kernelspec'] = {'name': 'python3', 'display_name': 'Python 3', 'language': 'python'}
     NotebookNotary(data_dir=str(lab['root'].parent / 'data')).mark_cells(nb, False)
     nbformat.write(nb, lab['root'] / 'untrusted.ipynb')
     page = open_notebook(lab, 'untrusted.ipynb')
     page.wait_for_selector('.jp-OutputArea-output img', timeout=20000)
     shown = pictures(page)[0]
     assert shown['img'] and shown['img']['natural'] > 1000, shown
+    assert shown['img']['shown'] == shown['img']['natural'], "at its own size (16 px text), not shrunk"
     assert page.locator('.jp-OutputArea-output script').count() == 0, "sanitized: untrusted"
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.locator('.jp-OutputArea-output').first.screenshot(path=str(SHOTS / 'inline_untrusted.png'))
