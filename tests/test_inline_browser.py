@@ -177,6 +177,7 @@ def test_draw_dot_in_jupyterlab_at_reading_size_zooms_and_goes_dark(lab):
     assert whole['scale'] < mlp['scale'] and whole['text'] >= 9.99, whole    # readable, not 3 px
     note = out.locator('.mg-note')                # the whole MLP is not legible at the cell's width
     assert note.is_visible() and 'drag' in note.inner_text()
+    out.screenshot(path=str(SHOTS / 'inline_mlp_whole.png'))
     out.get_by_role('button', name='Zoom out').click()
     assert pictures(page)[1]['scale'] < whole['scale']
 
