@@ -170,6 +170,12 @@ def test_draw_dot_in_jupyterlab_at_reading_size_zooms_and_goes_dark(lab):
     shot.screenshot(path=str(SHOTS / 'inline_mlp_light.png'))
 
     out = page.locator('.jp-OutputArea-output').nth(1)
+    box = out.locator('.mg-graph')
+    where = box.bounding_box()
+    page.mouse.move(where['x'] + 300, where['y'] + 200)
+    page.mouse.wheel(400, 0)                  # a touchpad's sideways swipe, the picture not focused
+    page.wait_for_function("el => el.scrollLeft > 0", arg=box.element_handle(), timeout=3000)
+    box.evaluate("el => { el.scrollLeft = 0; }")
     out.get_by_role('button', name='Zoom in').click()
     assert pictures(page)[1]['scale'] == pytest.approx(1.25 * mlp['scale'], rel=1e-3)
     out.get_by_role('button', name='Whole graph').click()

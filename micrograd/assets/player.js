@@ -593,8 +593,10 @@ window.microgradPlayer = window.microgradPlayer || function (id, tries) {
   // Wheel: zoom once the player has focus (or with Ctrl, which is also a trackpad's pinch);
   // before that the wheel scrolls the notebook as usual.
   graph.addEventListener('wheel', function (e) {
+    var outside = !e.ctrlKey && !root.contains(document.activeElement);
+    if (outside && Math.abs(e.deltaX) > Math.abs(e.deltaY)) return;   // sideways: the box scrolls itself
     e.preventDefault();
-    if (!e.ctrlKey && !root.contains(document.activeElement)) return scrollPage(e);
+    if (outside) return scrollPage(e);
     zoomAt(Math.exp(-e.deltaY * (e.deltaMode === 1 ? 0.05 : 0.0015)), e.clientX, e.clientY);
   }, {passive: false});
 
