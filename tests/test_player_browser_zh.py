@@ -111,3 +111,36 @@ def test_chinese_forward_pass_switch_and_leaf_steps(page, tmp_path):
     player.get_by_label('叶子步骤').uncheck()              # folded: fewer steps, said in Chinese
     assert '输入自己的步骤已并入使它们完整的那一步' in state(player)['status']
     assert player.locator('.mg-count').inner_text().startswith('第 0 / ')
+
+
+# Every control of the toolbar whole: its text not clipped (scrollWidth ≤ clientWidth), its box
+# inside the toolbar's, and the zoom group's buttons on one line.
+TOOLBAR = """el => {
+  const bar = el.querySelector('.mg-bar'), b = bar.getBoundingClientRect(), out = [];
+  for (const c of bar.querySelectorAll('button, label, select, .mg-count, .mg-zoom')) {
+    const r = c.getBoundingClientRect(), name = c.getAttribute('aria-label') || c.textContent.trim();
+    if (c.scrollWidth > c.clientWidth + 0.5 && c.tagName !== 'SELECT')
+      out.push(name + ' clipped: ' + c.scrollWidth + ' > ' + c.clientWidth);
+    if (r.left < b.left - 0.5 || r.right > b.right + 0.5 || r.top < b.top - 0.5 || r.bottom > b.bottom + 0.5)
+      out.push(name + ' outside the toolbar: ' + [r.left, r.right].map(Math.round) + ' of ' + [b.left, b.right].map(Math.round));
+  }
+  const zoom = [...bar.querySelectorAll('.mg-zoom button')].map(z => Math.round(z.getBoundingClientRect().top));
+  if (new Set(zoom).size !== 1) out.push('the zoom buttons are not on one line, aligned: tops ' + zoom);
+  const p = el.getBoundingClientRect();
+  if (b.right > p.right + 0.5 || b.right > innerWidth) out.push('the toolbar is wider than the player');
+  return out;
+}"""
+
+
+@pytest.mark.parametrize('width, phone', [(390, True), (390, False), (1280, False)])
+def test_the_chinese_toolbar_fits(page, tmp_path, width, phone):
+    page.set_viewport_size({'width': width, 'height': 844})
+    if phone:                               # a phone's screen: 3 device px a CSS px, mobile layout
+        page.context.new_cdp_session(page).send('Emulation.setDeviceMetricsOverride', {
+            'width': width, 'height': 844, 'deviceScaleFactor': 3, 'mobile': True})
+    player = open_player(page, tmp_path, lecture_neuron(), lang='zh')
+    assert player.evaluate(TOOLBAR) == []
+    player.get_by_role('button', name='播放').click()         # playing: the button says 暂停
+    assert player.evaluate(TOOLBAR) == []
+    ARTIFACTS.mkdir(exist_ok=True)
+    player.locator('.mg-bar').screenshot(path=str(ARTIFACTS / f'player_toolbar_zh_{width}{"_phone" * phone}.png'))

@@ -537,23 +537,26 @@ def test_wasm_fallback_without_dot(no_dot):
     assert parse(bundle['image/svg+xml']).tag == SVG + 'svg'
 
 
-def test_jupyter_gets_inline_html_scaled_to_the_page():
+def test_jupyter_gets_the_drawing_at_its_own_size_in_the_players_view():
     g = draw_dot(lecture_neuron()['o'])
     bundle = g._repr_mimebundle_()
     assert set(bundle) == {'text/html', 'image/svg+xml', 'image/png'}
     assert bundle['image/png'].startswith(b'\x89PNG'), "an untrusted notebook shows the PNG"
     html = bundle['text/html']
-    assert re.match(r'<div id="mg-dot-\w+" style="max-width:100%;overflow-x:auto" hidden="hidden"><svg',
-                    html), html[:120]
-    div, img, script = parse('<root>' + html + '</root>')   # the whole fragment is XML, the SVG too
-    svg = div[0]
-    assert div.tag == 'div' and len(div) == 1 and svg.tag == SVG + 'svg'
-    assert img.tag == 'img' and img.get('src').startswith('data:image/png;base64,')
-    assert script.tag == 'script' and div.get('id') in script.text and img.get('id') in script.text
-    assert svg.get('style') == 'max-width:100%;height:auto', "shrinks to the page, keeps its shape"
-    assert svg.get('height') is None and svg.get('width') and svg.get('viewBox')
-    assert set(groups(svg, 'node')) == set(groups(parse(bundle['image/svg+xml']), 'node'))
-    assert g._repr_html_().startswith('<div style="max-width:100%;overflow-x:auto"><svg')
+    key = re.match(r'<div class="mg-player mg-drawing" id="(mg-dot-\w+)"', html)[1]
+    static, live = re.search(r'<div class="mg-static"[^>]*>(.*?)</div><div class="mg-live" hidden="hidden">'
+                             r'(.*?)</div></div><script>', html, re.S).groups()
+    assert re.fullmatch(r'<img style="max-width:none" alt="[^"]+" src="data:image/png;base64,[^"]+"/>', static)
+    assert [b for b in re.findall(r'<button [^>]*class="(mg-\w+)"', live)] == ['mg-out', 'mg-in', 'mg-all']
+    svg = parse(live[live.index('<svg'):live.rindex('</svg>') + 6])
+    alone = parse(bundle['image/svg+xml'])
+    assert (svg.get('width'), svg.get('height')) == (alone.get('width'), alone.get('height')), "its own size"
+    assert 'height:min(' in live, "the box is as tall as the drawing, at most 70% of the window"
+    nodes = set(groups(svg, 'node'))
+    assert all(i.startswith(key + '-') for i in nodes), "ids scoped to this display"
+    assert {i[len(key) + 1:] for i in nodes} == set(groups(alone, 'node'))
+    assert html.endswith(f'microgradPlayer("{key}");</script></div>') and 'window.microgradPlayer' in html
+    assert '<img' not in g._repr_html_() and 'class="mg-graph"' in g._repr_html_()
     assert set(g._repr_mimebundle_(include=['text/html'])) == {'text/html'}
     assert set(g._repr_mimebundle_(exclude=['text/html', 'image/png'])) == {'image/svg+xml'}
 

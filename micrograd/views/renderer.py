@@ -5,11 +5,14 @@ Renderer: Graphviz's `dot` on PATH (`apt-get install graphviz`), else the `wasi-
 The WebAssembly build writes SVG only: PNG and PDF are then converted from its SVG by `cairosvg`
 (also in the `wasm` extra; it uses the system's libcairo).
 
-In Jupyter a drawing is inline HTML (text/html, shrunk to the page's width if it is wider), its SVG,
-and a PNG.  In a notebook JupyterLab does not trust (every notebook someone handed out) it still
-picks text/html, but sanitized: no script, no style, no <svg> (only its words stay).  So the HTML
-holds the inline SVG `hidden` and the PNG as an <img src="data:…"> (which the sanitizer keeps), and
-a one-line script, where scripts run, shows the SVG (hover titles, sharp text) in the PNG's place.
+In Jupyter a drawing is inline HTML (text/html), its SVG, and a PNG.  The HTML shows the SVG at its
+own size (text 13–16 CSS px, as micrograd's draw_dot shows it) in a box that scrolls, with the
+step-through player's view and zoom buttons (micrograd/assets: the same script and style, without
+steps), in JupyterLab's light or dark theme.  In a notebook JupyterLab does not trust (every
+notebook someone handed out) it still picks text/html, but sanitized: no script, no style, no <svg>
+(only its words stay).  So the HTML holds the live view `hidden` and the PNG as an
+<img src="data:…"> (which the sanitizer keeps); where scripts run, the script shows the view and
+drops the PNG.  A front end without HTML shows image/svg+xml or image/png.
 """
 import base64
 import html
@@ -26,7 +29,7 @@ from ..i18n import N_, _
 
 __all__ = ['render_svg', 'render', 'check_dpi', 'RendererNotFound', 'Drawing']
 
-_SVG_HEIGHT = re.compile(r'(<svg\b[^>]*?)\sheight="[^"]*"')
+_ID = re.compile(r'\bid="([^"]*)"')
 _TITLE = re.compile(r'(<g id="([^"]+)" class="(?:node|edge|cluster)[^"]*">\n?<title>)[^<]*(</title>)')
 _NOTEBOOK_DPI = 96
 DPI_RANGE = (10, 1200)      # below, a neuron is a smudge; above, dot clamps the picture to 32767 px
@@ -37,7 +40,7 @@ class RendererNotFound(RuntimeError):
 
 
 class Drawing(graphviz.Digraph):
-    """A Digraph that Jupyter displays as inline HTML scaled to the cell (and a PNG), even without
+    """A Digraph that Jupyter displays as inline HTML at its own size (and a PNG), even without
     `dot`; the hover title of each node, edge and cluster is `titles[its id]` (its full name and
     formula, a local derivative …), never Graphviz's own, which is only an id ("v3op", "v1->v3op")."""
 
@@ -150,20 +153,34 @@ _NO_CONVERTER = N_("to write {format} without Graphviz's `dot`, micrograd conver
 
 
 def _html(svg, png=None):
-    """The SVG inline in a scrolling <div>, scaled down to the width of the page; with `png`, the
-    SVG starts hidden behind the PNG, and a script (run only where the notebook is trusted) swaps."""
-    svg = svg[max(0, svg.find('<svg')):]        # no <?xml …?> or <!DOCTYPE> inside HTML
-    # its own width, at most the page's; the height follows from the viewBox (same aspect)
-    svg = _SVG_HEIGHT.sub(r'\1 style="max-width:100%;height:auto"', svg, count=1)
-    if png is None:
-        return f'<div style="max-width:100%;overflow-x:auto">{svg}</div>'
+    """The SVG in the player's view (pan, zoom, whole graph), at its own size, as tall as it is up to
+    70% of the window; with `png`, what shows where scripts do not run (they show the view)."""
+    from .player import _asset                  # here: player.py imports this module
     key = f"mg-dot-{uuid.uuid4().hex[:12]}"
-    return (f'<div id="{key}" style="max-width:100%;overflow-x:auto" hidden="hidden">{svg}</div>'
-            f'<img id="{key}-png" style="max-width:100%;height:auto" '
-            f'alt="{html.escape(_("the computation graph"))}" '
-            f'src="{png_data_uri(png)}"/>'
-            f'<script>document.getElementById("{key}").hidden = false;'
-            f'document.getElementById("{key}-png").remove();</script>')
+    svg = _ID.sub(lambda m: f'id="{key}-{m[1]}"', svg[max(0, svg.find('<svg')):])   # no <?xml …?>
+    height = float(re.search(r'<svg\b[^>]*?\sheight="([\d.]+)pt"', svg)[1]) * 4 / 3
+    words = {k: html.escape(_(w)) for k, w in _WORDS.items()}
+    static = (f'<img style="max-width:none" alt="{words["alt"]}" src="{png_data_uri(png)}"/>'
+              if png is not None else '')
+    # +16: the border and a thin scroll bar under the drawing
+    return (f'<div class="mg-player mg-drawing" id="{key}" tabindex="0" aria-label="{words["alt"]}">'
+            f'<style>{_asset("player.css")}</style>'
+            f'<div class="mg-static" style="overflow-x:auto">{static}</div>'
+            f'<div class="mg-live" hidden="hidden"><div class="mg-bar">'
+            f'<span class="mg-zoom" role="group" aria-label="{words["zoom"]}">'
+            f'<button type="button" class="mg-out" aria-label="{words["out"]}">−</button>'
+            f'<button type="button" class="mg-in" aria-label="{words["in"]}">+</button>'
+            f'<button type="button" class="mg-all" aria-label="{words["whole"]}">{words["whole"]}</button>'
+            f'</span><span class="mg-note" hidden="hidden">{words["note"]}</span></div>'
+            f'<div class="mg-graph" title="{words["hint"]}" style="height:min({math.ceil(height) + 16}px,70vh)">'
+            f'{svg}</div></div>'
+            f'<script>{_asset("player.js")}\nmicrogradPlayer("{key}");</script></div>')
+
+
+_WORDS = {'alt': N_("the computation graph"), 'zoom': N_("zoom"), 'out': N_("Zoom out"),
+          'in': N_("Zoom in"), 'whole': N_("whole graph"),
+          'hint': N_("drag to pan · wheel or pinch to zoom (once the picture has focus)"),
+          'note': N_("the whole graph is too wide to read at this width: drag or scroll to see the rest")}
 
 
 def png_data_uri(png):

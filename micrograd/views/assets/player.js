@@ -2,7 +2,9 @@
    It defines one global, microgradPlayer(id), only once; calling it twice on a player is harmless.
    Everything it touches lives inside the player's element: several players on a page are
    independent.  Texts are set with textContent only, never as markup (formulas are built element
-   by element from the token lists of micrograd/player_math.py). */
+   by element from the token lists of micrograd/player_math.py).
+   A drawing alone (draw_dot in a notebook, micrograd/renderer.py) has no steps (no script.mg-data):
+   it gets the same view and zoom controls, and nothing else. */
 window.microgradPlayer = window.microgradPlayer || function (id, tries) {
   'use strict';
   var root = document.getElementById(id);
@@ -15,12 +17,12 @@ window.microgradPlayer = window.microgradPlayer || function (id, tries) {
 
   var MATHML = 'http://www.w3.org/1998/Math/MathML', BREAK = {'o=': 1, 'o+=': 1, 'o+': 1, 'o−': 1},
       AFTER = {'o,': 1, 'o;': 1};     // a list of names breaks after its commas
-  var data = JSON.parse(root.querySelector('script.mg-data').textContent);
-  var words = data.words;             // the page's own words, in the learner's language (player.py)
-  var n = data.parents.length;
+  var given = root.querySelector('script.mg-data'), data = given ? JSON.parse(given.textContent) : null;
+  var words = data ? data.words : {}; // the page's own words, in the learner's language (player.py)
+  var n = data ? data.parents.length : 0;
   function $(sel) { return root.querySelector(sel); }
   function svgEl(name) { return document.getElementById(id + '-' + name); }
-  $('.mg-static').hidden = true;     // the text for where scripts do not run (an untrusted notebook)
+  $('.mg-static').remove();          // what shows where scripts do not run (an untrusted notebook)
   $('.mg-live').hidden = false;
 
   // Each value's record has a text "data …" and one "grad …" (a constant's box shows just its number).
@@ -46,12 +48,14 @@ window.microgradPlayer = window.microgradPlayer || function (id, tries) {
   said.className = 'mg-said';        // the plain text, for screen readers (the formulas are drawn)
   lines.className = 'mg-text';
   lines.setAttribute('aria-hidden', 'true');
-  status.textContent = '';
-  status.appendChild(head);
-  status.appendChild(said);
-  status.appendChild(lines);
+  if (status) {
+    status.textContent = '';
+    status.appendChild(head);
+    status.appendChild(said);
+    status.appendChild(lines);
+  }
 
-  var mode = data.start, pos = 0, timer = null, marked = [], steps = [], stepOf = [];
+  var mode = data ? data.start : 'backward', pos = 0, timer = null, marked = [], steps = [], stepOf = [];
 
   function isLeaf(node) { return data.parents[node].length === 0; }
 
@@ -550,6 +554,7 @@ window.microgradPlayer = window.microgradPlayer || function (id, tries) {
 
   function overview() {              // the whole graph if it is readable so, else its first step
     if (!size.w) return;
+    if (!data) { view = {s: 1, x: 0, y: 0}; return apply(); }   // a drawing: its own size, as an image
     var all = Math.min(1, (size.w - 2 * PAD) / widthPx, (size.h - 2 * PAD) / heightPx);
     if (all >= readable) { center({l: 0, t: 0, r: widthPx, b: heightPx}, all); apply(); return; }
     if (!steps.length) return;
@@ -564,22 +569,34 @@ window.microgradPlayer = window.microgradPlayer || function (id, tries) {
     var py = clientY === undefined ? size.h / 2 : clientY - r.top - graph.clientTop;
     var s = Math.max(MIN, Math.min(MAX, view.s * factor));
     unfocus();
+    if (note) note.hidden = true;
     view = {s: s, x: px - (px - view.x) * s / view.s, y: py - (py - view.y) * s / view.s};
     apply();
   }
 
+  // The whole graph, as large as fits; never smaller than readable: then the whole width, the top
+  // first, if that is readable, else the middle at the readable zoom (and the note says so).
+  var note = $('.mg-note');
   function wholeGraph() {
     unfocus();
-    center({l: 0, t: 0, r: widthPx, b: heightPx},
-           Math.min(MAX, (size.w - 2 * PAD) / widthPx, (size.h - 2 * PAD) / heightPx));
+    var all = {l: 0, t: 0, r: widthPx, b: heightPx}, across = (size.w - 2 * PAD) / widthPx;
+    var s = Math.min(MAX, across, (size.h - 2 * PAD) / heightPx);
+    if (s < readable) {
+      s = Math.min(MAX, Math.max(readable, across));
+      center(all, s);
+      if (s === across) view.y = PAD;
+    } else center(all, s);
+    if (note) note.hidden = s <= across;
     apply();
   }
 
   // Wheel: zoom once the player has focus (or with Ctrl, which is also a trackpad's pinch);
   // before that the wheel scrolls the notebook as usual.
   graph.addEventListener('wheel', function (e) {
+    var outside = !e.ctrlKey && !root.contains(document.activeElement);
+    if (outside && Math.abs(e.deltaX) > Math.abs(e.deltaY)) return;   // sideways: the box scrolls itself
     e.preventDefault();
-    if (!e.ctrlKey && !root.contains(document.activeElement)) return scrollPage(e);
+    if (outside) return scrollPage(e);
     zoomAt(Math.exp(-e.deltaY * (e.deltaMode === 1 ? 0.05 : 0.0015)), e.clientX, e.clientY);
   }, {passive: false});
 
@@ -639,7 +656,7 @@ window.microgradPlayer = window.microgradPlayer || function (id, tries) {
     if (!pointers[e.pointerId]) return;
     delete pointers[e.pointerId];
     if (!Object.keys(pointers).length) graph.classList.remove('mg-dragging');
-    if (e.type === 'pointerup' && press && !press.moved && press.node !== null) jump(press.node);
+    if (data && e.type === 'pointerup' && press && !press.moved && press.node !== null) jump(press.node);
     press = null;
   }
   graph.addEventListener('pointerup', release);
@@ -675,12 +692,14 @@ window.microgradPlayer = window.microgradPlayer || function (id, tries) {
     go(to);
   }
 
-  $('.mg-prev').addEventListener('click', function () { go(pos - 1); });
-  $('.mg-next').addEventListener('click', function () { go(pos + 1); });
-  playButton.addEventListener('click', function () { setPlaying(!timer); });
-  slider.addEventListener('input', function () { go(parseInt(slider.value, 10)); });
-  speed.addEventListener('change', function () { if (timer) setPlaying(true); });
-  leavesBox.addEventListener('change', rebuild);
+  if (data) {
+    $('.mg-prev').addEventListener('click', function () { go(pos - 1); });
+    $('.mg-next').addEventListener('click', function () { go(pos + 1); });
+    playButton.addEventListener('click', function () { setPlaying(!timer); });
+    slider.addEventListener('input', function () { go(parseInt(slider.value, 10)); });
+    speed.addEventListener('change', function () { if (timer) setPlaying(true); });
+    leavesBox.addEventListener('change', rebuild);
+  }
   $('.mg-in').addEventListener('click', function () { zoomAt(1.25); });
   $('.mg-out').addEventListener('click', function () { zoomAt(0.8); });
   $('.mg-all').addEventListener('click', wholeGraph);
@@ -691,8 +710,9 @@ window.microgradPlayer = window.microgradPlayer || function (id, tries) {
   });
   // The keys work as soon as the player is on the page: inside it, and anywhere on the page while
   // it is the last player made or touched (not while one types in a field or a notebook's editor).
-  window.microgradLast = id;
-  function touched() { window.microgradLast = id; }
+  // A drawing has no steps: only its zoom keys, inside it.
+  if (data) window.microgradLast = id;
+  function touched() { if (data) window.microgradLast = id; }
   root.addEventListener('pointerdown', touched, true);
   root.addEventListener('focusin', touched);
   function pageKey(e) {
@@ -710,7 +730,7 @@ window.microgradPlayer = window.microgradPlayer || function (id, tries) {
   function keys(e) {
     var tag = e.target.tagName;
     if (tag === 'INPUT' || tag === 'SELECT' || e.altKey || e.ctrlKey || e.metaKey) return;  // they keep their keys
-    var to = {ArrowRight: pos + 1, ArrowLeft: pos - 1, Home: 0, End: steps.length}[e.key];
+    var to = data ? {ArrowRight: pos + 1, ArrowLeft: pos - 1, Home: 0, End: steps.length}[e.key] : undefined;
     var zoom = {'+': 1.25, '=': 1.25, '-': 0.8}[e.key];
     if (to === undefined && zoom === undefined && e.key !== '0') return;
     e.preventDefault();
@@ -737,11 +757,10 @@ window.microgradPlayer = window.microgradPlayer || function (id, tries) {
       // a new page width decides again (the stacking itself resizes the graph: that one stays)
       if (stackedAt && root.clientWidth !== stackedAt) { root.classList.remove('mg-stacked'); stackedAt = 0; }
       size = {w: graph.clientWidth, h: graph.clientHeight};
-      show(pos);
+      if (data) show(pos); else overview();
     }).observe(graph);
   }
 
-  build();
-  show(0);
+  if (data) { build(); show(0); } else overview();
   root.setAttribute('data-mg-shown', String(Math.round(performance.now())));
 };
