@@ -7,7 +7,7 @@ The WebAssembly build writes SVG only: PNG and PDF are then converted from its S
 
 In Jupyter a drawing is inline HTML (text/html), its SVG, and a PNG.  The HTML shows the SVG at its
 own size (text 13–16 CSS px, as micrograd's draw_dot shows it) in a box that scrolls, with the
-step-through player's view and zoom buttons (micrograd/assets: the same script and style, without
+step-through player's view and zoom buttons (micrograd/views/assets: the same script and style, without
 steps), in JupyterLab's light or dark theme.  In a notebook JupyterLab does not trust (every
 notebook someone handed out) it still picks text/html, but sanitized: no script, no style, no <svg>
 (only its words stay).  So the HTML holds the live view `hidden` and the PNG as an
