@@ -384,8 +384,11 @@ def test_an_untrusted_executed_notebook_shows_the_picture(tmp_path):
     html = output['data']['text/html']
     (png,) = re.findall(r'<img [^>]*src="data:image/png;base64,([^"]+)"/>', html)
     assert base64.b64decode(png).startswith(b'\x89PNG')
-    assert re.search(r'<div id="(mg-dot-\w+)"[^>]* hidden="hidden"><svg', html), "the SVG starts hidden"
-    assert re.search(r'<script>document.getElementById\("mg-dot-\w+"\).hidden = false;', html)
+    # the drawing's view (with its zoom buttons) starts hidden; the player's script shows it and
+    # takes the PNG away
+    assert re.search(r'<div class="mg-live" hidden="hidden">.*<svg', html, re.S), "the SVG starts hidden"
+    assert "$('.mg-static').remove();" in html and "$('.mg-live').hidden = false;" in html
+    assert re.search(r'microgradPlayer\("mg-dot-\w+"\);</script></div>$', html)
 
 
 def test_slide_and_dark_styles():
