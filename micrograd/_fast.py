@@ -24,7 +24,6 @@ import linecache
 import operator
 import textwrap
 import threading
-from itertools import repeat
 
 from . import errors
 
@@ -70,8 +69,11 @@ _BUSY = object()                # the marks' holder while a learner's _backward 
 def topological_order(root):
     if not isinstance(root, Value):
         return READABLE['topological_order'](root)      # which says what is wrong
-    return _with_the_marks(lambda root: _walk_with_the_marks(root)[0],
-                           READABLE['topological_order'], root)
+    return _with_the_marks(_order_with_the_marks, READABLE['topological_order'], root)
+
+
+def _order_with_the_marks(root):
+    return _walk_with_the_marks(root)[0]
 
 
 def backward(self):
@@ -144,18 +146,9 @@ _IN_SLOTS = _InSlots()
 
 def _backward_in_the_slots(root):
     """The engine's backward, with ∂root/∂v kept in v._seen, each added into v.grad once it is
-    complete (the leaves' once they are checked).  All or none, as the engine's _add_in."""
+    complete (the leaves' once they are checked): all or none, as the engine's own."""
     order, leaves, has_grad = _walk_with_the_marks(root)      # each _seen left at 0.0
-    with _engine['_ADDING']:
-        before = [v._grad for v in order] if has_grad else None
-        try:
-            _pass_in_the_slots(root, order, leaves)
-            if before and any(v._grad - v._grad for v in order):
-                raise errors.sum_overflow(order, before)
-        except BaseException:                   # even Ctrl-C: leave no half-done pass behind
-            for v, old in zip(order, before or repeat(0.0)):
-                v._grad = old
-            raise
+    _engine['_all_or_none'](order, has_grad, _pass_in_the_slots, root, order, leaves)
 
 
 def _pass_in_the_slots(root, order, leaves):

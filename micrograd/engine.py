@@ -22,6 +22,7 @@ bit; the engine's tests run with and without it (tests/test_pure_engine.py).
 import math
 import operator
 import threading
+from itertools import repeat
 
 try:
     from . import copying, errors
@@ -227,7 +228,7 @@ class Value:
                 for parent, local in zip(node._prev, node._local):
                     grad[parent] += local * g   # the chain rule; += sums the paths
         _check(order, grad)
-        _add_in(order, grad)
+        _all_or_none(order, True, _add_in, order, grad)
 
 
 def topological_order(root):
@@ -301,17 +302,23 @@ def _first_not_finite(order, grad):
 
 
 def _add_in(order, grad):
-    """v.grad += grad[v] for every node, all or none: an overflow, an error or an interrupt on the
-    way puts back every .grad, and no other pass adds meanwhile (each += reads, then writes)."""
+    for v in order:
+        v._grad += grad[v]
+
+
+def _all_or_none(order, has_grad, add, *args):
+    """add(*args), which adds a pass into the .grad of the nodes in `order`, all or none: an
+    overflow, an error or an interrupt on the way puts back every .grad, and no other pass adds
+    meanwhile (each += reads, then writes).  `has_grad`: some .grad is not 0 yet (if none is, there
+    is nothing to keep, and nothing to overflow)."""
     with _ADDING:
-        before = [v._grad for v in order]
+        before = [v._grad for v in order] if has_grad else None
         try:
-            for v in order:
-                v._grad += grad[v]
-            if any(v._grad - v._grad for v in order):
+            add(*args)
+            if before and any(v._grad - v._grad for v in order):
                 raise errors.sum_overflow(order, before)
         except BaseException:                   # even Ctrl-C: leave no half-done pass behind
-            for v, old in zip(order, before):
+            for v, old in zip(order, before or repeat(0.0)):
                 v._grad = old
             raise
 

@@ -34,7 +34,7 @@ from ..i18n import N_, _, get_language, ngettext
 from .layout import GraphTooLarge
 from .player_math import math_lines
 from .render import check_size, draw_dot
-from .renderer import RendererNotFound, png_data_uri, render
+from .renderer import RendererNotFound, png_data_uri, render, zoom_buttons
 from .trace import backward_steps, forward_steps
 
 __all__ = ['Player', 'step_through']
@@ -189,10 +189,7 @@ class Player:
 <span class="mg-count">{count}</span>
 <label class="mg-opt">{w['speed']} <select class="mg-speed" aria-label="{w['seconds']}">{speed}</select></label>
 <label class="mg-opt"><input type="checkbox" class="mg-leaves"{" checked" if self._data['leaves'] else ""}> {w['leaf_steps']}</label>
-<span class="mg-zoom" role="group" aria-label="{w['zoom']}">
-<button type="button" class="mg-out" aria-label="{w['zoom_out']}">−</button>
-<button type="button" class="mg-in" aria-label="{w['zoom_in']}">+</button>
-<button type="button" class="mg-all" aria-label="{w['whole']}">{w['whole']}</button></span>
+{zoom_buttons(w['zoom'], w['zoom_out'], w['zoom_in'], w['whole'])}
 </div>
 <div class="mg-main">
 <div class="mg-graph" title="{w['graph_hint']}">{svg}</div>

@@ -167,14 +167,19 @@ def _html(svg, png=None):
             f'<style>{_asset("player.css")}</style>'
             f'<div class="mg-static" style="overflow-x:auto">{static}</div>'
             f'<div class="mg-live" hidden="hidden"><div class="mg-bar">'
-            f'<span class="mg-zoom" role="group" aria-label="{words["zoom"]}">'
-            f'<button type="button" class="mg-out" aria-label="{words["out"]}">−</button>'
-            f'<button type="button" class="mg-in" aria-label="{words["in"]}">+</button>'
-            f'<button type="button" class="mg-all" aria-label="{words["whole"]}">{words["whole"]}</button>'
-            f'</span><span class="mg-note" hidden="hidden">{words["note"]}</span></div>'
+            f'{zoom_buttons(words["zoom"], words["out"], words["in"], words["whole"])}'
+            f'<span class="mg-note" hidden="hidden">{words["note"]}</span></div>'
             f'<div class="mg-graph" title="{words["hint"]}" style="height:min({math.ceil(height) + 16}px,70vh)">'
             f'{svg}</div></div>'
             f'<script>{_asset("player.js")}\nmicrogradPlayer("{key}");</script></div>')
+
+
+def zoom_buttons(zoom, zoom_out, zoom_in, whole):
+    """The − / + / whole graph group of the player and of draw_dot's view (words: HTML-escaped)."""
+    return (f'<span class="mg-zoom" role="group" aria-label="{zoom}">\n'
+            f'<button type="button" class="mg-out" aria-label="{zoom_out}">−</button>\n'
+            f'<button type="button" class="mg-in" aria-label="{zoom_in}">+</button>\n'
+            f'<button type="button" class="mg-all" aria-label="{whole}">{whole}</button></span>')
 
 
 _WORDS = {'alt': N_("the computation graph"), 'zoom': N_("zoom"), 'out': N_("Zoom out"),
