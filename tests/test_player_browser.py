@@ -550,6 +550,10 @@ def test_narrow_page_shows_the_explanation_under_the_graph(page, tmp_path):
     assert 'step 5 of' in player.locator('.mg-head').text_content()
     page.screenshot(path=str(ARTIFACTS / 'player_390.png'))
     page.set_viewport_size({'width': 1280, 'height': 800})
+    # the player lays out again when its ResizeObserver reports, a frame or so after the resize
+    page.wait_for_function(
+        "el => el.querySelector('.mg-status').getBoundingClientRect().left >= "
+        "el.querySelector('.mg-graph').getBoundingClientRect().right", arg=player.element_handle(), timeout=5000)
     graph, status = (player.locator(c).bounding_box() for c in ('.mg-graph', '.mg-status'))
     assert status['x'] >= graph['x'] + graph['width'] and status['y'] < graph['y'] + 10, "beside the graph"
     assert status['y'] + status['height'] <= 800
