@@ -1,7 +1,7 @@
 """micrograd: a scalar reverse-mode autodiff engine for learning and teaching backpropagation.
 
-    engine.py   Value, the primitive Ops (forward beside local derivative), backward; its
-                neighbours errors.py (checks, messages), copying.py, _fast.py (speed-ups)
+    engine.py   Value, backward and the topological order; ops.py, the primitive Ops (forward
+                beside local derivative); errors.py (checks, messages), copying.py, _fast.py
     check.py    gradcheck: the engine's gradients against finite differences
     expr.py     parse: "tanh(w*x + b)" -> a graph, without eval
     replay.py   compile: a recorded graph replayed as straight-line Python

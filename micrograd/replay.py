@@ -22,8 +22,9 @@ import keyword
 import math
 import re
 
-from .engine import (Value, Add, Sub, Neg, Mul, Div, Pow, PowValue, Exp, Log, Tanh, Sigmoid,
-                     Relu, Sin, Cos, WeightedSum, learner_backward, topological_order, _BUILT_IN)
+from .engine import Value, learner_backward, topological_order
+from .ops import (Add, Sub, Neg, Mul, Div, Pow, PowValue, Exp, Log, Tanh, Sigmoid, Relu, Sin, Cos,
+                  WeightedSum, _BUILT_IN)
 from .errors import real as _real, result as _result, local_floats as _local_floats
 from .i18n import _
 

@@ -7,8 +7,9 @@ import re
 import pytest
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-ENGINE = open(os.path.join(ROOT, 'micrograd', 'engine.py'), encoding='utf-8').read()
-ENGINE_LINES = {' '.join(line.split()) for line in ENGINE.splitlines()}
+SOURCES = {name: open(os.path.join(ROOT, 'micrograd', name), encoding='utf-8').read()
+           for name in ('engine.py', 'ops.py')}         # the engine, and its ops
+ENGINE_LINES = {' '.join(line.split()) for text in SOURCES.values() for line in text.splitlines()}
 MANUAL = sorted(name for name in os.listdir(os.path.join(ROOT, 'docs')) if name.endswith('.md'))
 
 
@@ -21,7 +22,7 @@ def python_blocks(name):
 
 
 def is_quotation(block):
-    """Every line (but `...`) is a line of engine.py: the page shows the engine's own code."""
+    """Every line (but `...`) is a line of engine.py or ops.py: the page shows the engine's own code."""
     lines = [' '.join(line.split()) for line in block.splitlines() if line.strip() not in ('', '...')]
     return all(line in ENGINE_LINES for line in lines)
 
@@ -77,12 +78,13 @@ def test_every_page_the_readme_links_to_exists():
 
 
 def test_the_readme_links_into_the_engine_land_on_what_they_name():
-    """`[class Value](micrograd/engine.py#L29)`: line 29 is where `class Value` starts."""
-    links = re.findall(r"\[`([^`]+)`\]\(micrograd/engine\.py#L(\d+)\)", read('README.md'))
-    assert len(links) == 4
-    lines = ENGINE.splitlines()
-    for name, number in links:
-        assert lines[int(number) - 1].strip().startswith(name), (name, number, lines[int(number) - 1])
+    """`[class Value](micrograd/engine.py#L38)`: line 38 of engine.py is where `class Value` starts."""
+    links = re.findall(r"\[`([^`]+)`\]\(micrograd/(engine\.py|ops\.py)#L(\d+)\)", read('README.md'))
+    assert [name for name, *_ in links] == ['class Value', 'class Tanh(Op)', 'def topological_order',
+                                            'def backward'], links
+    for name, file, number in links:
+        line = SOURCES[file].splitlines()[int(number) - 1]
+        assert line.strip().startswith(name), (name, file, number, line)
 
 
 def test_the_readme_pictures_show_the_neuron():

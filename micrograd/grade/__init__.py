@@ -171,7 +171,11 @@ def _sources(cls):
     path = getattr(module, '__file__', None)
     if path and path in files and os.path.isfile(path):     # a module (or script) file
         source = inspect.getsource(module)
-        return [(path, source, 'definitions') if cls.__module__ == '__main__' else (path, source)]
+        if cls.__module__ == '__main__':
+            return [(path, source, 'definitions')]
+        if getattr(module, '__package__', None):    # a package's module: imported as itself there
+            return [(path, source, 'package', cls.__module__)]
+        return [(path, source)]
     pieces = [(_cell_name(name), ''.join(linecache.getlines(name)), 'definitions')
               for name in files]
     if not pieces or not all(source for _, source, _kind in pieces):
