@@ -4,8 +4,8 @@ factors, "keep iterating backwards" to layer 1, and the average over n examples.
 from dataclasses import dataclass, field
 
 from micrograd.check import numerical_grad
-from ..losses import mean, squared_error
-from ..module import MLP
+from nn.losses import mean, squared_error
+from nn.module import MLP
 from .common import Check, _numeric, backprop_by_hand, sigmoid, sigmoid_prime
 
 

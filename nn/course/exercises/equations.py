@@ -2,7 +2,7 @@
 the matrix form."""
 from micrograd import Value
 from micrograd.i18n import _
-from ..losses import quadratic_cost
+from nn.losses import quadratic_cost
 from .answers import _dims, _matrix, _number, _vector
 from .base import Exercise
 from .slips import (_HALF_NIELSEN, _HALVED, _NEG, _SIGN_HALF, _fmt, _missing_sigma_prime, _over,

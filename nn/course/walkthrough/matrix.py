@@ -3,8 +3,8 @@ with its shapes, and one step of gradient descent by hand and with SGD.
 """
 from dataclasses import dataclass
 
-from ..losses import quadratic_cost
-from ..optim import SGD
+from nn.losses import quadratic_cost
+from nn.optim import SGD
 from .common import (Check, _backpropagated, _data, _grads, _numeric, _zeros_like, backprop_by_hand,
                      shape)
 

@@ -3,7 +3,7 @@ network, by hand beside the engine's .grad.
 """
 from dataclasses import dataclass
 
-from ..losses import quadratic_cost
+from nn.losses import quadratic_cost
 from .common import (Check, _backpropagated, _grads, _numeric, backprop_by_hand, hadamard,
                      sigmoid_prime)
 

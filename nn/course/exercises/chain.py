@@ -2,7 +2,7 @@
 (3Blue1Brown), and many paths add up (Hung-yi Lee)."""
 from micrograd import Value
 from micrograd.i18n import N_, _
-from ..losses import squared_error
+from nn.losses import squared_error
 from .answers import _number
 from .base import Exercise
 from .slips import (_HALF_3B1B, _NEG, _SIGN, _TWICE, _missing_sigma_prime, _over, _sigma_not_slope,

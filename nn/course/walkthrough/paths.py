@@ -4,7 +4,7 @@ multi-path sum ∂l/∂z = σ'(z)[w3·∂l/∂z' + w4·∂l/∂z''] in the backw
 from dataclasses import dataclass
 
 from micrograd.i18n import N_
-from ..losses import quadratic_cost
+from nn.losses import quadratic_cost
 from .common import Check, _backpropagated, _data, _grads, _numeric, backprop_by_hand, sigmoid_prime
 
 

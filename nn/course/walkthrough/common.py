@@ -6,8 +6,8 @@ import math
 from dataclasses import dataclass
 
 from micrograd.check import numerical_grad
-from ..losses import quadratic_cost
-from ..module import MLP
+from nn.losses import quadratic_cost
+from nn.module import MLP
 
 
 @dataclass
