@@ -3,8 +3,8 @@
 engine.py is written to be read; this module, installed by it at import (`install`), replaces a
 few of its pieces with versions written for speed, as the standard library's `_heapq` replaces
 heapq's Python functions.  Block it (`sys.modules['micrograd._fast'] = None` before the first
-`import micrograd`) and the readable engine runs alone; tests/test_pure_engine.py runs the engine's
-tests that way too.  What is replaced, and why it is faster (measured by `./run bench`):
+`import micrograd`) and the readable engine runs alone; tests/engine/test_pure_engine.py runs
+the engine's tests that way too.  What is replaced, and why it is faster (measured by `./run bench`):
 
 - the operators (`x * y`, `x.tanh()`…): each written, once, from its op's own `forward` and
   `local_grads`, into a function that builds the node straight away, without `Op.apply`'s generic
@@ -230,7 +230,7 @@ def weighted_sums(W, a, B, labels=None):
 # The expressions that Mul.forward and Mul.local_grads return are pasted into a function that
 # builds the node straight away.  An op whose forward or local_grads is more than one `return`
 # (Div, Exp, …) is called instead of pasted.  source(name) shows what was written;
-# tests/test_fast_paths.py checks every operator against apply, bit for bit.
+# tests/engine/test_fast_paths.py checks every operator against apply, bit for bit.
 
 _OPERATOR = """\
 def {name}({params}):

@@ -18,7 +18,7 @@ Neighbours keep this file short.  errors.py checks the numbers and words the mes
 lets copy.deepcopy and pickle take graphs of any depth.  _fast.py
 (the standard library's heapq/_heapq pattern) replaces the operators, the walk, the backward pass
 and `weighted_sums` at import with versions written for speed that give the same numbers bit for
-bit; the engine's tests run with and without it (tests/test_pure_engine.py).
+bit; the engine's tests run with and without it (tests/engine/test_pure_engine.py).
 """
 import operator
 import threading

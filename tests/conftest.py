@@ -1,7 +1,7 @@
 """Fixtures shared by the test files.
 
 MICROGRAD_PURE=1 runs the tests on the readable engine alone: micrograd/_fast.py is blocked before
-micrograd is imported (tests/test_pure_engine.py runs the engine's tests so)."""
+micrograd is imported (tests/engine/test_pure_engine.py runs the engine's tests so)."""
 import gc
 import os
 import sys
