@@ -37,6 +37,34 @@ class Op:
 
     symbol = '?'
 
+    # What pictures, steps and the compiled replay say of the op (views/graph.py, views/trace.py
+    # and replay.py read it).  Templates: {a}, {b} … the parents, by forward's names or by place
+    # ({0}, {1} …); {k} a constant; {out} the output; in the replay, {g} the output's gradient.
+    # After a colon, how tightly a parent must bind in that place: '{b:power}' writes b − c as
+    # (b − c).  An op whose templates depend on its constants or on how many parents it has
+    # gives them by a function (number, n, **constants), `number` writing a number as the view
+    # does.  None: a picture writes the op as symbol(x, y), a step names ∂out/∂x, and the replay
+    # calls forward and local_grads.
+    drawn = None            # the symbol in its oval, if not `symbol`
+    written = None          # how a formula writes it, e.g. '{a:sum} + {b:sum}'
+    binds = 'atom'          # how tightly that binds: 'negative' < 'sum' < 'product' < 'power' < 'atom'
+    derivatives = None      # each ∂out/∂parent as a step writes it, e.g. ('{b:product}', '{a:product}')
+    replay = None           # (out, (each ∂out/∂parent)) in Python, e.g. ('{a} * {b}', ('{b}', '{a}'));
+                            # read for the primitives only: yours replays its forward and local_grads
+    bounded = False         # a finite input gives a finite output or raises (the replay checks the others)
+
+    @classmethod
+    def says(cls, what, number, n, **const):
+        """Its template `what` ('drawn', 'written', 'derivatives' or 'replay') for n parents."""
+        said = getattr(cls, what)
+        return said(number, n, **const) if callable(said) else said
+
+    @classmethod
+    def parent_names(cls):
+        """The names forward gives its parents (('a', 'b') for Mul; () for forward(*x))."""
+        code = cls.forward.__code__
+        return code.co_varnames[:code.co_argcount]
+
     @classmethod
     def apply(cls, *parents, **const):
         """Run the op on Values (numbers become constant leaves) and return the new node."""
@@ -73,6 +101,8 @@ class Op:
 class Add(Op):
     """out = a + b;   ∂out/∂a = 1,  ∂out/∂b = 1"""
     symbol = '+'
+    written, binds, derivatives = '{a:sum} + {b:sum}', 'sum', ('1', '1')
+    replay = '{a} + {b}', ('1', '1')
 
     def forward(a, b):
         return a + b
@@ -87,6 +117,8 @@ class Add(Op):
 class Mul(Op):
     """out = a · b;   ∂out/∂a = b,  ∂out/∂b = a"""
     symbol = '*'
+    written, binds, derivatives = '{a:product}·{b:product}', 'product', ('{b:product}', '{a:product}')
+    replay = '{a} * {b}', ('{b}', '{a}')
 
     def forward(a, b):
         return a * b
@@ -101,6 +133,8 @@ class Mul(Op):
 class Sub(Op):
     """out = a − b;   ∂out/∂a = 1,  ∂out/∂b = −1"""
     symbol = '-'
+    drawn, written, binds, derivatives = '−', '{a:sum} − {b:product}', 'sum', ('1', '(−1)')
+    replay = '{a} - {b}', ('1', '(-1.0)')
 
     def forward(a, b):
         return a - b
@@ -115,6 +149,9 @@ class Sub(Op):
 class Neg(Op):
     """out = −a;   ∂out/∂a = −1"""
     symbol = '-'
+    bounded = True
+    drawn, written, binds, derivatives = '−', '−{a:power}', 'negative', ('(−1)',)
+    replay = '-{a}', ('(-1.0)',)
 
     def forward(a):
         return -a
@@ -129,6 +166,9 @@ class Neg(Op):
 class Div(Op):
     """out = a / b;   ∂out/∂a = 1/b,  ∂out/∂b = −a/b²"""
     symbol = '/'
+    written, binds = '{a:product}/{b:power}', 'product'
+    derivatives = '1/{b:power}', '(−{a:power}/{b:atom}^2)'
+    replay = '{a} / {b}', ('(1.0 / {b})', '(-{out} / {b})')      # Python raises for b = 0 too
 
     def forward(a, b):
         if b == 0:
@@ -145,6 +185,7 @@ class Div(Op):
 class Pow(Op):
     """out = aᵏ (k a constant number);   ∂out/∂a = k·aᵏ⁻¹"""
     symbol = '**'
+    drawn, written, binds = '^{k}', '{a:atom}^{k}', 'power'
 
     def forward(a, k):
         if a == 0 and k < 0:
@@ -165,13 +206,36 @@ class Pow(Op):
 
     @classmethod
     def name(cls, k):
-        return f"**{int(k)}" if k == int(k) else f"**{k!r}"     # exact: '**2', '**0.5'
+        return f"**{exponent(k)}"               # exact: '**2', '**0.5'
+
+    def derivatives(number, n, k):
+        if k == 1:
+            return ('1',)
+        if k == 2:
+            return ('{k:product}·{a:product}',)
+        return (f'{{k:product}}·{{a:atom}}^{number(k - 1)}',)
+
+    def replay(number, n, k):                   # forward and local_grads, branch for branch
+        if k == 0:
+            return '{a} ** 0.0', ('0.0',)
+        if k == int(k):                         # an integer power: never complex; errors raise
+            return f'{{a}} ** {number(k)}', (f'{number(k)} * {{a}} ** {number(k - 1)}',)
+        # math.pow raises where forward raises (a < 0; a = 0 with k < 0), and for ∂ at a = 0 with
+        # k < 1 (local_grads' infinite slope) when a gradient flows through it
+        slope = f'{number(k)} * math.pow({{a}}, {number(k - 1)})'
+        return f'math.pow({{a}}, {number(k)})', (f'({slope} if {{a}} or {{g}} else 0.0)' if k < 1
+                                                 else slope,)
 
 
 class PowValue(Op):
     """out = aᵇ (b a Value);   ∂out/∂a = b·aᵇ⁻¹,  ∂out/∂b = aᵇ·ln a
     (no real number for a < 0 or 0⁰: nan, which backward reports if a gradient needs it)"""
     symbol = '**'
+    drawn, written, binds = '^', '{a:atom}^{b:atom}', 'power'
+    derivatives = '{b:atom}·{a:atom}^({b:atom} − 1)', '{a:atom}^{b:atom}·ln {a:atom}'
+    replay = 'math.pow({a}, {b})', (
+        '(0.0 if {b} == 0 or not ({a} or {g}) else {b} * math.pow({a}, {b} - 1.0))',
+        '({out} * math.log({a}) if {a} != 0 or {b} <= 0 else 0.0)')
 
     def forward(a, b):
         return Pow.forward(a, b)
@@ -194,6 +258,9 @@ class PowValue(Op):
 class Exp(Op):
     """out = eᵃ;   ∂out/∂a = eᵃ = out"""
     symbol = 'exp'
+    bounded = True
+    derivatives = 'exp({a})',
+    replay = 'math.exp({a})', ('{out}',)       # math.exp raises just past forward's limit
 
     def forward(a):
         if a > _EXP_MAX:
@@ -210,6 +277,9 @@ class Exp(Op):
 class Log(Op):
     """out = ln a;   ∂out/∂a = 1/a"""
     symbol = 'log'
+    bounded = True
+    written, derivatives = 'ln({a})', ('1/{a:power}',)
+    replay = 'math.log({a})', ('(1.0 / {a})',)     # math.log raises for a ≤ 0, as forward does
 
     def forward(a):
         if a <= 0:
@@ -226,6 +296,9 @@ class Log(Op):
 class Tanh(Op):
     """out = tanh a = (e²ᵃ − 1)/(e²ᵃ + 1);   ∂out/∂a = 1 − tanh²a"""
     symbol = 'tanh'
+    bounded = True
+    derivatives = '(1 − {out:atom}^2)',
+    replay = 'math.tanh({a})', ('(1.0 - {out} * {out})',)
 
     def forward(a):
         return math.tanh(a)                     # exact ±1 far out, never overflows
@@ -240,6 +313,10 @@ class Tanh(Op):
 class Sigmoid(Op):
     """out = σ(a) = 1/(1 + e⁻ᵃ);   ∂out/∂a = σ(a)·(1 − σ(a))"""
     symbol = 'σ'
+    bounded = True
+    derivatives = "σ'({a})",
+    replay = ('1.0 / (1.0 + math.exp(-{a})) if {a} >= 0 else math.exp({a}) / (1.0 + math.exp({a}))',
+              ('{out} * (1.0 - {out})',))
 
     def forward(a):
         if a >= 0:                              # e⁻ᵃ ≤ 1: no overflow on either side
@@ -257,6 +334,9 @@ class Sigmoid(Op):
 class Relu(Op):
     """out = max(0, a);   ∂out/∂a = 1 if a > 0 else 0"""
     symbol = 'ReLU'
+    bounded = True
+    derivatives = "ReLU'({a})",
+    replay = '{a} if {a} > 0 else 0.0', ('(1.0 if {a} > 0 else 0.0)',)
 
     def forward(a):
         return a if a > 0 else 0.0
@@ -271,6 +351,9 @@ class Relu(Op):
 class Sin(Op):
     """out = sin a;   ∂out/∂a = cos a"""
     symbol = 'sin'
+    bounded = True
+    derivatives = 'cos({a})',
+    replay = 'math.sin({a})', ('math.cos({a})',)
 
     def forward(a):
         return math.sin(a)
@@ -285,6 +368,9 @@ class Sin(Op):
 class Cos(Op):
     """out = cos a;   ∂out/∂a = −sin a"""
     symbol = 'cos'
+    bounded = True
+    derivatives = '−sin({a})',
+    replay = 'math.cos({a})', ('(-math.sin({a}))',)
 
     def forward(a):
         return math.cos(a)
@@ -300,6 +386,20 @@ class WeightedSum(Op):
     """z = b + Σₖ wₖ·aₖ  (one neuron's weighted input, in one node);
     ∂z/∂wₖ = aₖ,  ∂z/∂aₖ = wₖ,  ∂z/∂b = 1.   Parents: (w₁…wₙ, a₁…aₙ, b)."""
     symbol = 'Σ'
+    binds = 'sum'
+
+    def written(number, n):                     # b + w₁·a₁ + w₂·a₂ + …
+        m = n // 2
+        return ''.join([f'{{{n - 1}:sum}}'] + [f' + {{{k}:product}}·{{{m + k}:product}}' for k in range(m)])
+
+    def derivatives(number, n):                 # a₁ … aₙ, w₁ … wₙ, 1
+        m = n // 2
+        return tuple(f'{{{k}:product}}' for k in [*range(m, 2 * m), *range(m)]) + ('1',)
+
+    def replay(number, n):
+        m = n // 2
+        return ([f'{{{n - 1}}}'] + [f'{{{k}}} * {{{m + k}}}' for k in range(m)],
+                tuple(f'{{{k}}}' for k in [*range(m, 2 * m), *range(m)]) + ('1',))
 
     def forward(*x):
         n = len(x) // 2
@@ -325,6 +425,11 @@ class WeightedSum(Op):
     def grads(w, a):
         """(∂z/∂w₁ … ∂z/∂wₙ, ∂z/∂a₁ … ∂z/∂aₙ, ∂z/∂b) = (a₁ … aₙ, w₁ … wₙ, 1), w and a tuples."""
         return a + w + _ONE
+
+
+def exponent(k):
+    """A constant exponent as it is written: '2', '0.5', '-1'."""
+    return f"{int(k)}" if k == int(k) else repr(k)
 
 
 PRIMITIVES = (Add, Sub, Neg, Mul, Div, Pow, PowValue, Exp, Log, Tanh, Sigmoid, Relu, Sin, Cos, WeightedSum)

@@ -23,8 +23,7 @@ import math
 import re
 
 from .engine import Value, learner_backward, topological_order
-from .ops import (Add, Sub, Neg, Mul, Div, Pow, PowValue, Exp, Log, Tanh, Sigmoid, Relu, Sin, Cos,
-                  WeightedSum, _BUILT_IN)
+from .ops import _BUILT_IN
 from .errors import real as _real, result as _result, local_floats as _local_floats
 from .i18n import _
 
@@ -177,7 +176,7 @@ def _write(c, readable):
             lines += _assign(names[node], rule.terms)
             if rule.setup:
                 lines.append(f"    {rule.setup}")
-            if node.op not in _CANNOT_OVERFLOW:
+            if not (node.op in _BUILT_IN and node.op.bounded):     # finite in: finite out, or raise
                 check.append(names[node])
     lines.append(f"    # backward pass, last node first: dL_dv = ∂{root}/∂v = Σ over the nodes u that "
                  f"use v of ∂u/∂v · dL_du")
@@ -280,53 +279,13 @@ def _rule(cls, const, p, o, d, readable, helpers, g='g'):
     `d` names the tuple of local derivatives of an op run through its own class; `g` names the
     output's gradient (an infinite local derivative, √a at 0, is an error only where g ≠ 0).
     """
-    if cls is Add:
-        return _Rule([p[0], p[1]], ['1', '1'])
-    if cls is Sub:
-        return _Rule(f"{p[0]} - {p[1]}", ['1', '(-1.0)'])
-    if cls is Neg:
-        return _Rule(f"-{p[0]}", ['(-1.0)'])
-    if cls is Mul:
-        return _Rule(f"{p[0]} * {p[1]}", [p[1], p[0]])
-    if cls is Div:                              # Python raises for b = 0, as the engine does
-        return _Rule(f"{p[0]} / {p[1]}", [f"(1.0 / {p[1]})", f"(-{o} / {p[1]})"])
-    if cls is WeightedSum:                      # parents (w1..wn, a1..an, b): b + w1*a1 + …
-        n = len(p) // 2
-        w, a = p[:n], p[n:2 * n]
-        return _Rule([p[-1]] + [f"{wk} * {ak}" for wk, ak in zip(w, a)], a + w + ['1'])
-    if cls is Relu:
-        return _Rule(f"{p[0]} if {p[0]} > 0 else 0.0", [f"(1.0 if {p[0]} > 0 else 0.0)"])
-    if cls is Tanh:
-        return _Rule(f"math.tanh({p[0]})", [f"(1.0 - {o} * {o})"])
-    if cls is Sigmoid:                          # the engine's stable formula, on both sides of 0
-        return _Rule(f"1.0 / (1.0 + math.exp(-{p[0]})) if {p[0]} >= 0 else "
-                     f"math.exp({p[0]}) / (1.0 + math.exp({p[0]}))", [f"{o} * (1.0 - {o})"])
-    if cls is Exp:                              # math.exp raises just past the engine's limit
-        return _Rule(f"math.exp({p[0]})", [o])
-    if cls is Log:                              # math.log raises for a ≤ 0, as the engine does
-        return _Rule(f"math.log({p[0]})", [f"(1.0 / {p[0]})"])
-    if cls is Sin:
-        return _Rule(f"math.sin({p[0]})", [f"math.cos({p[0]})"])
-    if cls is Cos:
-        return _Rule(f"math.cos({p[0]})", [f"(-math.sin({p[0]}))"])
-    if cls is Pow:                              # Pow.forward / Pow.local_grads, branch for branch
-        k = const['k']
-        if k == 0:
-            return _Rule(f"{p[0]} ** 0.0", ['0.0'])
-        if k == int(k):                         # an integer power: never complex; errors raise
-            return _Rule(f"{p[0]} ** {_literal(k)}",
-                         [f"{_literal(k)} * {p[0]} ** {_literal(k - 1)}"])
-        # math.pow raises where the engine raises (a < 0; a = 0 with k < 0; for ∂, a = 0 with
-        # k < 1 — the engine's infinite slope — when a gradient flows through it)
-        return _Rule(f"math.pow({p[0]}, {_literal(k)})",
-                     [f"({_literal(k)} * math.pow({p[0]}, {_literal(k - 1)}) if {p[0]} or {g} "
-                      f"else 0.0)" if k < 1 else
-                      f"{_literal(k)} * math.pow({p[0]}, {_literal(k - 1)})"])
-    if cls is PowValue:                         # a ** b, ∂a: b·aᵇ⁻¹ (0 if b = 0), ∂b: aᵇ·ln a
-        a, b = p
-        return _Rule(f"math.pow({a}, {b})",
-                     [f"(0.0 if {b} == 0 or not ({a} or {g}) else {b} * math.pow({a}, {b} - 1.0))",
-                      f"({o} * math.log({a}) if {a} != 0 or {b} <= 0 else 0.0)"])
+    said = cls.says('replay', _literal, len(p), **const) if cls in _BUILT_IN else None
+    if said is not None:                        # a primitive's own source (ops.py), filled in
+        forward, locals = said
+        names = dict(zip(cls.parent_names(), p), out=o, g=g)
+        fill = lambda t: t.format(*p, **names)
+        return _Rule([fill(t) for t in forward] if isinstance(forward, list) else fill(forward),
+                     [fill(t) for t in locals])
     # Any other op runs through its own forward and local_grads; the replay checks what they
     # return as Op.apply does (the same functions), so it gives the engine's floats or falls back
     # to the engine for its error.
@@ -339,7 +298,6 @@ def _rule(cls, const, p, o, d, readable, helpers, g='g'):
     return _Rule(forward, [f"{d}[{i}]" for i in range(len(p))], setup=f"{d} = {local}")
 
 
-_CANNOT_OVERFLOW = {Neg, Relu, Tanh, Sigmoid, Exp, Log, Sin, Cos}    # finite in: finite out, or raise
 _ONE_FUNCTION = 20_000      # nodes: a bigger graph's replay is a tape (see _replay)
 
 

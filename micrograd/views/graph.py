@@ -41,8 +41,10 @@ steps space out only the chain rule's own product, '∂n/∂w1 · ∂L/∂n'); a
 the oval, the names and the formulas alike.
 """
 import re
+import string
 
 from .. import engine
+from ..ops import exponent
 from ..engine import topological_order
 from ..i18n import _
 
@@ -134,56 +136,47 @@ def group(text, binds, needs):
     return f"({text})" if binds < needs else text
 
 
-def _infix(sep, left, right, result):
-    def form(node, a):
-        return f"{group(*a[0], left)}{sep}{group(*a[1], right)}", result
-    return form
+class _Written(string.Formatter):
+    """Fills in an op's template (ops.py): each field is a (text, how tightly it binds) pair, and
+    `{b:power}` writes b in parentheses unless it binds at least as tightly as a power."""
+
+    def format_field(self, value, spec):
+        text, binds = value
+        return group(text, binds, BINDS[spec]) if spec else text
 
 
-def _pow(node, a):
-    return f"{group(*a[0], ATOM)}^{exponent(node.constants['k'])}", POWER
+_WRITTEN = _Written()
+BINDS = {'negative': NEGATIVE, 'sum': SUM, 'product': PRODUCT, 'power': POWER, 'atom': ATOM}
 
 
-def exponent(k):
-    """Pow's constant exponent as written: '2', '0.5', '-1'."""
-    return f"{int(k)}" if k == int(k) else repr(k)
-
-
-def _weighted_sum(node, a):                     # parents (w1..wn, a1..an, b): b + w1·a1 + …
-    n = len(a) // 2
-    terms = [f"{group(*w, PRODUCT)}·{group(*x, PRODUCT)}" for w, x in zip(a[:n], a[n:-1])]
-    return ' + '.join([group(*a[-1], SUM)] + terms), SUM
-
-
-def _call(symbol):
-    return lambda node, a: (f"{symbol}({', '.join(t for t, _ in a)})", ATOM)
-
-
-_FORMS = {engine.Add: _infix(' + ', SUM, SUM, SUM), engine.Sub: _infix(' − ', SUM, PRODUCT, SUM),
-          engine.Mul: _infix('·', PRODUCT, PRODUCT, PRODUCT),
-          engine.Div: _infix('/', PRODUCT, POWER, PRODUCT),
-          engine.Neg: lambda node, a: (f"−{group(*a[0], POWER)}", NEGATIVE), engine.Pow: _pow,
-          engine.PowValue: lambda node, a: (f"{group(*a[0], ATOM)}^{group(*a[1], ATOM)}", POWER),
-          engine.WeightedSum: _weighted_sum, engine.Log: _call('ln')}   # {Op class: how to write it}
-_DRAWN = {engine.Sub: '−', engine.Neg: '−'}                  # the symbol an oval shows, if not _op
+def fill(node, what, args, **more):
+    """node's op template `what` ('drawn', 'written', 'derivatives') filled in with args, its
+    parents as (text, precedence) pairs, and `more` (out=…); None if the op has none."""
+    op = node.op
+    said = op.says(what, exponent, len(node.parents), **node.constants) if op else None
+    if said is None:
+        return None
+    fields = dict(zip(op.parent_names(), args), **more)
+    for key, k in node.constants.items():
+        fields[key] = (exponent(k), precedence(exponent(k)))
+    if isinstance(said, str):
+        return _WRITTEN.vformat(said, args, fields)
+    return [_WRITTEN.vformat(t, args, fields) for t in said]
 
 
 def _oval(v):
     """The op's oval: its symbol; a power as it is written everywhere else, '^2' (not '**2')."""
-    if v.op is engine.Pow:
-        return f"^{exponent(v.constants['k'])}"
-    if v.op is engine.PowValue:
-        return '^'
-    return _DRAWN.get(v.op) or clean_label(v._op or '?')
+    return fill(v, 'drawn', []) or clean_label(v._op or '?')
 
 
 def expression(node, args):
     """(the op written as the lectures write it, how tightly that binds), with args filled in:
     args are (text, precedence) pairs, names or numbers (see `precedence`)."""
-    form = _FORMS.get(node.op)
-    if form is not None:
-        return form(node, args)
-    return _call(clean_label(node._op or '?'))(node, args)   # a custom Op, tanh, exp: symbol(args)
+    written = fill(node, 'written', args)
+    if written is not None:
+        return written, BINDS[node.op.binds]
+    # a custom Op, tanh, exp: symbol(args)
+    return f"{clean_label(node._op or '?')}({', '.join(t for t, _ in args)})", ATOM
 
 
 def _is_number(text):

@@ -44,7 +44,7 @@ from dataclasses import dataclass, field, replace
 
 from .. import engine, errors
 from ..engine import Value
-from .graph import ATOM, POWER, PRODUCT, described, exponent, group, number, precedence, wrap
+from .graph import ATOM, described, fill, number, precedence, wrap
 from ..i18n import _, ngettext
 
 __all__ = ['Term', 'BackwardStep', 'ForwardStep', 'Steps', 'backward_steps', 'forward_steps',
@@ -323,46 +323,13 @@ def print_steps(root, lang=None):
 # --- local derivatives by name ----------------------------------------------------------------
 
 def _local_names(g, i):
-    """∂node/∂parent for each parent, in symbols: for a·b the other factor, for tanh (1 − o^2)…
-
-    Chosen by the op class (node.op), so a custom Op whose symbol is '*' is never read as Mul."""
+    """∂node/∂parent for each parent, in symbols, as the op class writes it (its `derivatives`,
+    ops.py): for a·b the other factor, for tanh (1 − o^2)…; an op that says nothing (a custom Op
+    without them) has each named, ∂out/∂x."""
     node, ps = g.order[i], g.parents[i]
-    fn = node.op
-    if fn is engine.Add:
-        return ['1', '1']
-    if fn is engine.Mul:
-        return [g.factor(ps[1], PRODUCT), g.factor(ps[0], PRODUCT)]
-    if fn is engine.WeightedSum:
-        f = [g.factor(p, PRODUCT) for p in ps]
-        n = len(f) // 2
-        return f[n:-1] + f[:n] + ['1']
-    if fn is engine.PowValue:
-        a, b = g.factor(ps[0], ATOM), g.factor(ps[1], ATOM)
-        return [f"{b}·{a}^({b} − 1)", f"{a}^{b}·ln {a}"]
-    if fn is engine.Pow:
-        k = node.constants['k']
-        if k == 1:
-            return ['1']
-        factor = group(exponent(k), precedence(exponent(k)), PRODUCT)
-        if k == 2:
-            return [f"{factor}·{g.factor(ps[0], PRODUCT)}"]
-        return [f"{factor}·{g.factor(ps[0], ATOM)}^{exponent(k - 1)}"]
-    if fn is engine.Sub:
-        return ['1', '(−1)']
-    if fn is engine.Div:
-        return [f"1/{g.factor(ps[1], POWER)}",
-                f"(−{g.factor(ps[0], POWER)}/{g.factor(ps[1], ATOM)}^2)"]
-    if fn is engine.Neg:
-        return ['(−1)']
-    if fn is engine.Log:
-        return [f"1/{g.factor(ps[0], POWER)}"]
-    a = g.names[ps[0]] if ps else ''            # inside a function's parentheses: as it is
-    one = {engine.Exp: f"exp({a})", engine.Tanh: f"(1 − {g.factor(i, ATOM)}^2)",
-           engine.Sigmoid: f"σ'({a})", engine.Relu: f"ReLU'({a})", engine.Sin: f"cos({a})",
-           engine.Cos: f"−sin({a})"}
-    if fn in one:
-        return [one[fn]]
-    return [f"{_d(g.names[i], g.names[p])}" for p in ps]    # an Op we don't know: say what it is
+    args = [(g.names[p], g.precedence[p]) for p in ps]
+    said = fill(node, 'derivatives', args, out=(g.names[i], g.precedence[i]))
+    return said if said is not None else [_d(g.names[i], g.names[p]) for p in ps]
 
 
 _LISTED = 8                 # a sum of more paths is written with its first and last few, and …

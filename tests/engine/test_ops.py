@@ -1,12 +1,18 @@
 """Every primitive's local derivatives against central differences, the composites built from
 them, numpy scalars, and the shape of a node (parents, local_grads, data, grad, identity)."""
 import math
+import os
+import re
+import subprocess
+import sys
 from typing import NamedTuple
 
 import numpy as np
 import pytest
 
-from micrograd import PRIMITIVES, Value, topological_order, weighted_sum
+from micrograd import PRIMITIVES, Op, Value, backward_steps, topological_order, weighted_sum
+from micrograd.views.graph import describe
+from micrograd.views.trace import format_steps
 from micrograd.engine import (Add, Cos, Div, Exp, Log, Mul, Neg, Pow, PowValue, Relu, Sigmoid,
                               Sin, Sub, Tanh, WeightedSum)
 
@@ -255,3 +261,58 @@ def test_equality_and_hash_are_by_identity():
     assert a != 1.0
     assert len({a, b}) == 2 and {a: 'a', b: 'b'}[b] == 'b'
     assert hash(a) == hash(a)
+
+
+# --- one op, one class: what pictures, steps and the replay say of an op is on its class ------
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+READERS = ['micrograd/views/graph.py', 'micrograd/views/trace.py', 'micrograd/replay.py',
+           'micrograd/torch_bridge.py']
+
+
+@pytest.mark.parametrize('op', PRIMITIVES, ids=lambda op: op.__name__)
+def test_every_primitive_carries_its_derivatives_replay_and_torch_on_its_class(op):
+    for what in ('derivatives', 'replay', 'torch'):
+        assert what in vars(op), f"{op.__name__} has no {what} of its own"
+    n = 5 if op is WeightedSum else len(op.parent_names()) - (op is Pow)
+    const = {'k': 3.0} if op is Pow else {}
+    assert len(op.says('derivatives', str, n, **const)) == n
+    forward, locals = op.says('replay', str, n, **const)
+    assert len(locals) == n and forward
+
+
+@pytest.mark.parametrize('path', READERS)
+def test_the_views_and_the_replay_name_no_op_they_would_have_to_know(path):
+    """graph, trace, replay and torch_bridge read each op from its class: none names one."""
+    text = open(os.path.join(ROOT, path), encoding='utf-8').read()
+    named = [op.__name__ for op in PRIMITIVES if re.search(rf"\b{op.__name__}\b", text)]
+    assert not named, f"{path} names {named}"
+
+
+def test_a_custom_op_is_written_as_its_class_says():
+    class Cube(Op):
+        '''out = a³;   ∂out/∂a = 3a²'''
+        symbol = 'cube'
+        written, binds, derivatives = '{a:atom}^3', 'power', ('3·{a:atom}^2',)
+
+        def forward(a):
+            return a ** 3
+
+        def local_grads(a, out):
+            return (3 * a * a,)
+
+    x, y = Value(2.0, label='x'), Value(1.0, label='y')
+    z = Cube.apply(x + y)
+    z.label = 'z'
+    assert describe(z).expression(len(topological_order(z)) - 1) == '(x + y)^3'
+    text = format_steps(backward_steps(z))
+    assert '3·(x + y)^2' in text, text
+
+
+def test_the_ops_import_whichever_module_comes_first():
+    for first in ('import micrograd.ops', 'from micrograd.engine import Tanh',
+                  'from micrograd.ops import Tanh', 'import micrograd.replay'):
+        run = subprocess.run([sys.executable, '-c', f"{first}\nimport micrograd\n"
+                              "assert micrograd.engine.Tanh is micrograd.ops.Tanh"],
+                             capture_output=True, text=True)
+        assert run.returncode == 0, (first, run.stderr)
