@@ -55,9 +55,15 @@ class Op:
 
     @classmethod
     def says(cls, what, number, n, **const):
-        """Its template `what` ('drawn', 'written', 'derivatives' or 'replay') for n parents."""
-        said = getattr(cls, what)
-        return said(number, n, **const) if callable(said) else said
+        """Its template `what` ('drawn', 'written', 'derivatives' or 'replay') for n parents.
+        A subclass with a forward or local_grads of its own says only what it says itself: its
+        parent's words are about other arithmetic (class MyTanh(Tanh) with a new forward)."""
+        for klass in cls.__mro__:
+            if what in vars(klass):
+                said = getattr(klass, what)
+                return said(number, n, **const) if callable(said) else said
+            if 'forward' in vars(klass) or 'local_grads' in vars(klass):
+                return None
 
     @classmethod
     def parent_names(cls):

@@ -316,3 +316,29 @@ def test_the_ops_import_whichever_module_comes_first():
                               "assert micrograd.engine.Tanh is micrograd.ops.Tanh"],
                              capture_output=True, text=True)
         assert run.returncode == 0, (first, run.stderr)
+
+
+def test_a_subclass_with_its_own_forward_says_nothing_of_its_parents_arithmetic():
+    class Tanh3(Tanh):
+        '''out = tanh(3a);   ∂out/∂a = 3(1 − out²)'''
+        symbol = 'tanh3'
+
+        def forward(a):
+            return math.tanh(3 * a)
+
+        def local_grads(a, out):
+            return (3 * (1 - out * out),)
+
+    class Named(Tanh):              # only a new name: still tanh's arithmetic and words
+        symbol = 'th'
+
+    x = Value(0.2, label='x')
+    y = Tanh3.apply(x)
+    y.label = 'y'
+    y.backward()
+    text = format_steps(backward_steps(y))
+    assert '∂y/∂x' in text and '(1 − y^2)' not in text, text
+    assert Tanh3.says('derivatives', str, 1) is None and Tanh3.says('replay', str, 1) is None
+    assert Named.says('derivatives', str, 1) == Tanh.derivatives
+    from micrograd import compile
+    assert compile(y, inputs=[x])(0.2).grads_for([x])[0] == x.grad
