@@ -771,11 +771,13 @@ window.microgradPlayer = window.microgradPlayer || function (id, tries) {
   // Laid out only once the output is on the page (a notebook may render it hidden): follow again then.
   if (window.ResizeObserver) {
     new ResizeObserver(function () {
-      if (graph.clientWidth === size.w && graph.clientHeight === size.h) return;
+      // a pane grown for a focus view keeps its own height as its size: no second show for it
+      var h = graph.style.height ? size.h : graph.clientHeight;
+      if (graph.clientWidth === size.w && h === size.h) return;
       // a new page width decides again (the stacking itself resizes the graph: that one stays)
       if (stackedAt && root.clientWidth !== stackedAt) { root.classList.remove('mg-stacked'); stackedAt = 0; }
-      size = {w: graph.clientWidth, h: graph.clientHeight};
-      if (!graph.style.height) baseH = size.h;       // read here, not in a step: no extra layout
+      size = {w: graph.clientWidth, h: h};
+      baseH = h;                     // read here, not in a step: no extra layout
       if (data) show(pos); else overview();
     }).observe(graph);
   }
