@@ -320,6 +320,7 @@ window.microgradPlayer = window.microgradPlayer || function (id, tries) {
     lit = document.createElementNS(svg.namespaceURI, 'g');
   }
   var size = {w: graph.clientWidth, h: graph.clientHeight}, readable = readableFor([canvas]);
+  var baseH = size.h;                // the pane's own height (a focus view may make it taller)
 
   function readableFor(els) {        // the least zoom at which the elements' texts are ≥ 10 px high
     var smallest = Infinity;
@@ -379,6 +380,7 @@ window.microgradPlayer = window.microgradPlayer || function (id, tries) {
   // costs nothing, and one that comes near (a sixth of a view away) is drawn before it is seen
   // (a wider margin draws more at every jump: measured slower).
   function cull() {
+    if (focusing) return;            // the focus view covers the drawing; the next view culls
     var m = 0.15, w = size.w / view.s, h = size.h / view.s;
     var l = -view.x / view.s - m * w, t = -view.y / view.s - m * h, r = l + (1 + 2 * m) * w, b = t + (1 + 2 * m) * h;
     tiles.forEach(function (tile) {
@@ -398,13 +400,22 @@ window.microgradPlayer = window.microgradPlayer || function (id, tries) {
     var sx = Math.min(Math.max(0, -view.x), Math.max(0, Math.floor(widthPx * view.s - size.w)));
     var sy = Math.min(Math.max(0, -view.y), Math.max(0, Math.floor(heightPx * view.s - size.h)));
     canvas.style.transform = 'translate(' + tx + 'px,' + ty + 'px) scale(' + view.s + ')';
-    graph.scrollLeft = sx;
-    graph.scrollTop = sy;
+    // a step drawn apart (focus()) is shown from the pane's top left: scrolled there now, before the
+    // step's texts change, as setting the scroll lays the page out
+    scrollTo(focusing ? 0 : sx, focusing ? 0 : sy);
     view.x = tx || -sx;                // where the scroll stops
     view.y = ty || -sy;
     cull();
     root.setAttribute('data-mg-scale', view.s.toFixed(4));
     root.setAttribute('data-mg-readable', readable.toFixed(4));   // the least zoom with text ≥ 10 px
+  }
+
+  // Setting a scroll lays the page out at once (a second layout in the step's frame): only a change
+  // is set.  scrolled is where the box is scrolled: as set here, or as the scroll event says.
+  var scrolled = {x: 0, y: 0};
+  function scrollTo(x, y) {
+    if (x !== scrolled.x) graph.scrollLeft = scrolled.x = x;
+    if (y !== scrolled.y) graph.scrollTop = scrolled.y = y;
   }
 
   function box(els) {                // the elements' union, in the drawing's own px (before the zoom)
@@ -457,12 +468,12 @@ window.microgradPlayer = window.microgradPlayer || function (id, tries) {
   // top to bottom (parents in rows, as many side by side as fit), with a straight edge from each
   // parent to the op; drawn over the pane at a readable size, the pane growing as tall as it needs.
   // It is made after the step's texts are set (show()), so the copies carry the step's numbers.
-  var stackedAt = 0, focusing = null, focusView = null, GAP = 18, baseH = 0;
+  var stackedAt = 0, focusing = null, focusView = null, backdrop = null, GAP = 18;
   function unfocus() {
     focusing = null;
     if (focusView && !focusView.hidden) {
       focusView.hidden = true;
-      canvas.style.visibility = '';
+      backdrop.hidden = true;
     }
   }
   function focus(els) {
@@ -504,6 +515,9 @@ window.microgradPlayer = window.microgradPlayer || function (id, tries) {
     }
     var place = L.place, targets = L.targets, Wd = L.w, Hd = L.h;
     if (!focusView) {
+      backdrop = document.createElement('div');
+      backdrop.className = 'mg-focus-back';
+      graph.appendChild(backdrop);
       focusView = document.createElement('div');
       focusView.className = 'mg-focus';
       graph.appendChild(focusView);
@@ -540,15 +554,17 @@ window.microgradPlayer = window.microgradPlayer || function (id, tries) {
     el.appendChild(g);
     focusView.textContent = '';
     focusView.appendChild(el);
-    if (!graph.style.height) baseH = graph.clientHeight;
     var need = Math.ceil(Hd * s + 2 * PAD);                 // a taller pane, rather than smaller text
     graph.style.height = need > baseH ? need + 'px' : '';
     var w = Wd * s, h = Hd * s;
     focusView.style.cssText = 'left:' + Math.max(PAD, (size.w - w) / 2) + 'px;top:' + PAD + 'px;' +
                               'width:' + w + 'px;height:' + h + 'px';
     focusView.hidden = false;
-    canvas.style.visibility = 'hidden';
-    graph.scrollLeft = 0; graph.scrollTop = 0;
+    // The drawing is covered, not hidden: visibility is inherited, so hiding it would restyle every
+    // shape of the drawing (tens of ms for 3,000 values), and again when the focus view goes.
+    backdrop.style.cssText = 'width:' + Math.max(size.w, widthPx * view.s + Math.max(0, view.x)) + 'px;' +
+                             'height:' + Math.max(need, size.h, heightPx * view.s + Math.max(0, view.y)) + 'px';
+    backdrop.hidden = false;
     root.setAttribute('data-mg-focus', '1');
   }
 
@@ -613,6 +629,7 @@ window.microgradPlayer = window.microgradPlayer || function (id, tries) {
   }
   graph.addEventListener('scroll', function () {     // a touchpad's sideways swipe scrolls natively
     var x = view.x, y = view.y;
+    scrolled = {x: graph.scrollLeft, y: graph.scrollTop};
     if (view.x <= 0) view.x = -graph.scrollLeft;
     if (view.y <= 0) view.y = -graph.scrollTop;
     if (view.x !== x || view.y !== y) cull();
@@ -620,6 +637,7 @@ window.microgradPlayer = window.microgradPlayer || function (id, tries) {
 
   var pointers = {}, press = null;   // one pointer drags, two pinch; a press that stays put clicks
   function nodeAt(target) {
+    if (focusView && !focusView.hidden) return null;    // the drawing under the focus view is unseen
     var g = target.closest ? target.closest('g.node') : null;
     if (!g || g.id.indexOf(id + '-v') !== 0) return null;
     var i = parseInt(g.id.slice(id.length + 2), 10);
@@ -753,10 +771,13 @@ window.microgradPlayer = window.microgradPlayer || function (id, tries) {
   // Laid out only once the output is on the page (a notebook may render it hidden): follow again then.
   if (window.ResizeObserver) {
     new ResizeObserver(function () {
-      if (graph.clientWidth === size.w && graph.clientHeight === size.h) return;
+      // a pane grown for a focus view keeps its own height as its size: no second show for it
+      var h = graph.style.height ? size.h : graph.clientHeight;
+      if (graph.clientWidth === size.w && h === size.h) return;
       // a new page width decides again (the stacking itself resizes the graph: that one stays)
       if (stackedAt && root.clientWidth !== stackedAt) { root.classList.remove('mg-stacked'); stackedAt = 0; }
-      size = {w: graph.clientWidth, h: graph.clientHeight};
+      size = {w: graph.clientWidth, h: h};
+      baseH = h;                     // read here, not in a step: no extra layout
       if (data) show(pos); else overview();
     }).observe(graph);
   }
