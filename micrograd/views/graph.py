@@ -159,9 +159,19 @@ def fill(node, what, args, **more):
     fields = dict(zip(op.parent_names(), args), **more)
     for key, k in node.constants.items():
         fields[key] = (exponent(k), precedence(exponent(k)))
-    if isinstance(said, str):
-        return _WRITTEN.vformat(said, args, fields)
-    return [_WRITTEN.vformat(t, args, fields) for t in said]
+    templates = [said] if isinstance(said, str) else list(said)
+    try:
+        if what == 'derivatives' and len(templates) != len(args):
+            raise ValueError(_("one template per parent: {m}, not {n}", n=len(templates), m=len(args)))
+        filled = [_WRITTEN.vformat(t, args, fields) for t in templates]
+    except (KeyError, IndexError, ValueError, TypeError, AttributeError) as e:
+        raise ValueError(_("{op}.{what} = {said!r} cannot be written ({error}): its fields are the "
+                           "parents by name {names} or by place {{0}}…{{{last}}}, and {more}; after "
+                           "a colon, one of {binds}", op=op.__name__, what=what, said=said,
+                           error=f"{type(e).__name__}: {e}", names=list(op.parent_names()),
+                           last=max(len(args) - 1, 0), more=sorted(set(fields) - set(op.parent_names())) or '-',
+                           binds=', '.join(BINDS))) from None
+    return filled[0] if isinstance(said, str) else filled
 
 
 def _oval(v):

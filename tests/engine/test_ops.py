@@ -342,3 +342,15 @@ def test_a_subclass_with_its_own_forward_says_nothing_of_its_parents_arithmetic(
     assert Named.says('derivatives', str, 1) == Tanh.derivatives
     from micrograd import compile
     assert compile(y, inputs=[x])(0.2).grads_for([x])[0] == x.grad
+
+
+@pytest.mark.parametrize('derivatives, says', [
+    (('3·{z:atom}^2',), "KeyError: 'z'"), (('3·{a:tight}^2',), "KeyError: 'tight'"),
+    (('{0}', '{1}'), 'one template per parent: 1, not 2'), (('{4}',), 'IndexError')])
+def test_a_custom_ops_bad_template_is_a_clear_error_naming_the_op(derivatives, says):
+    Cube = type('Cube', (Op,), {'__doc__': 'out = a³', 'symbol': 'cube', 'derivatives': derivatives,
+                                'forward': lambda a: a ** 3, 'local_grads': lambda a, out: (3 * a * a,)})
+    y = Cube.apply(Value(2.0, label='a'))
+    with pytest.raises(ValueError, match=r"Cube\.derivatives = .* cannot be written") as e:
+        backward_steps(y)
+    assert says in str(e.value) and "by name ['a']" in str(e.value), str(e.value)
