@@ -437,7 +437,7 @@ from .ops import *                               # noqa: E402,F401,F403  (Add, M
 
 try:
     from . import _fast
-except ImportError:     # a lone file, or blocked: sys.modules['micrograd._fast'] = None
+except ImportError:     # blocked: sys.modules['micrograd._fast'] = None
     _fast = None
 else:
     _fast.install(globals())

@@ -6,27 +6,15 @@ Nothing here builds a node or computes a gradient, and nothing imports the engin
 read a node's slots (`_op`, `_label`, `_data`, `_prev`, `_local`, `_made`) by name.
 
 The messages are English ids of the catalogue (micrograd/i18n/locale), translated only when an error is
-built; alone (no package around it), the engine speaks English.
+built.
 """
 import numbers
+
+from .i18n import N_, _
 
 __all__ = ['N_', '_', 'is_real', 'real', 'as_float', 'result', 'local_floats', 'text',
            'children_of', 'op_error', 'op_message', 'node_name', 'where', 'no_derivatives',
            'not_finite', 'sum_overflow', 'PYTHON_REASONS']
-
-
-def N_(message):
-    """Mark an English sentence for the catalogue; _() translates it when the error is built."""
-    return message
-
-
-def _(msgid, /, **fields):
-    """micrograd.i18n._: `msgid` in the learner's language (set_language / MICROGRAD_LANG)."""
-    try:
-        from .i18n import _ as translate
-    except ImportError:                 # run as a lone file: no package around it
-        return msgid.format(**fields) if fields else msgid
-    return translate(msgid, **fields)
 
 
 # Python's own words for a custom op's bad input (math.log(0), 1.0 / 0, math.exp(1000)): the

@@ -72,6 +72,11 @@ class Op:
         return code.co_varnames[:code.co_argcount]
 
     @classmethod
+    def fields(cls, parents, **more):
+        """A template's named fields: the parents by forward's names, and `more` (out=…)."""
+        return dict(zip(cls.parent_names(), parents), **more)
+
+    @classmethod
     def apply(cls, *parents, **const):
         """Run the op on Values (numbers become constant leaves) and return the new node."""
         for p in parents:

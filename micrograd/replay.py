@@ -282,7 +282,7 @@ def _rule(cls, const, p, o, d, readable, helpers, g='g'):
     said = cls.says('replay', _literal, len(p), **const) if cls in _BUILT_IN else None
     if said is not None:                        # a primitive's own source (ops.py), filled in
         forward, locals = said
-        names = dict(zip(cls.parent_names(), p), out=o, g=g)
+        names = cls.fields(p, out=o, g=g)
         fill = lambda t: t.format(*p, **names)
         return _Rule([fill(t) for t in forward] if isinstance(forward, list) else fill(forward),
                      [fill(t) for t in locals])

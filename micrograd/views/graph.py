@@ -156,7 +156,7 @@ def fill(node, what, args, **more):
     said = op.says(what, exponent, len(node.parents), **node.constants) if op else None
     if said is None:
         return None
-    fields = dict(zip(op.parent_names(), args), **more)
+    fields = op.fields(args, **more)
     for key, k in node.constants.items():
         fields[key] = (exponent(k), precedence(exponent(k)))
     templates = [said] if isinstance(said, str) else list(said)
